@@ -1,0 +1,494 @@
+/**
+ * The process record: one per live process, holding its mailbox, links, monitors, flags and
+ * receive state. It is also the `self` context handed to process code, so an idle process
+ * costs one object plus its pid.
+ */
+import type { DemonitorOptions, Dest, ProcessContext } from './context.js';
+import { StarweaveError, checkTimeout, describe, invalidArgument } from './errors.js';
+import { Mailbox } from './mailbox.js';
+import { type Selector, toPredicate } from './match.js';
+import { type Pid, Ref } from './pid.js';
+import { type Reason, isReason } from './reason.js';
+import type { Runnable } from './scheduler.js';
+import type { ProcessBody, ProcessFunction, ProcessHandler, SpawnOptions } from './spawn-options.js';
+import type { ActorSystem } from './system.js';
+import type { TimerHandle } from './clock.js';
+
+/** Process states as introspection reports them. */
+export type ProcessStatus = 'runnable' | 'running' | 'waiting' | 'suspended' | 'exiting';
+
+const enum Kind {
+  Callback = 0,
+  Async = 1,
+}
+
+/** A monitor held by a watcher on a target process. */
+export interface MonitorEntry {
+  readonly ref: Ref;
+  /** The watching process, or null when a callback outside any process watches. */
+  readonly watcher: Proc | null;
+  readonly target: Pid;
+  readonly onDown: ((down: DownMessage) => void) | null;
+}
+
+/** The message a monitor delivers. */
+export interface DownMessage {
+  type: 'DOWN';
+  ref: Ref;
+  pid: Pid;
+  reason: Reason;
+}
+
+/** The message a trapping process gets for an exit signal. */
+export interface ExitMessage {
+  type: 'EXIT';
+  from: Pid;
+  reason: Reason;
+}
+
+/** Something that holds a process's registrations and must release them at its exit. */
+export interface RegistrationHolder {
+  release(proc: Proc): void;
+}
+
+/** Thrown into nothing: marks an async process function that continues after its process ended. */
+const EXITED = Symbol('starweave.exited');
+
+/** @internal The record and context of one process. */
+export class Proc implements ProcessContext, Runnable {
+  readonly pid: Pid;
+  readonly system: ActorSystem;
+  scheduled = false;
+  alive = true;
+  trapping = false;
+  name: string | undefined = undefined;
+  mailbox: Mailbox | null = null;
+  links: Set<Proc> | null = null;
+  /** Monitors this process holds on others, by ref id. */
+  monitors: Map<number, MonitorEntry> | null = null;
+  /** Monitors others hold on this process, by ref id. */
+  watchers: Map<number, MonitorEntry> | null = null;
+  registrations: Set<RegistrationHolder> | null = null;
+  reductions = 0;
+  /** The message being handled, for crash reports. */
+  current: unknown = undefined;
+  mailboxWarning: number;
+  private warned = false;
+  private readonly kind: Kind;
+  private body: ProcessBody | null;
+  private started = false;
+  private suspended = false;
+  // Receive state of an async process: the predicate it waits on (or MATCH_ANY), where the
+  // scan resumes, and how to resume the waiting code.
+  private waitPredicate: ((message: unknown) => boolean) | null = null;
+  private waitAny = false;
+  private waitFrom = 0;
+  private waitResolve: ((message: unknown) => void) | null = null;
+  private waitReject: ((error: unknown) => void) | null = null;
+  private waitTimer: TimerHandle | undefined = undefined;
+  private waitTimeoutValue: unknown = undefined;
+  private waitUsesUndefinedOnTimeout = false;
+
+  constructor(system: ActorSystem, pid: Pid, body: ProcessBody, options: SpawnOptions | undefined) {
+    this.system = system;
+    this.pid = pid;
+    this.body = body;
+    this.kind = typeof body === 'function' ? Kind.Async : Kind.Callback;
+    this.trapping = options?.trapExit === true;
+    this.mailboxWarning = options?.mailboxWarning ?? 10_000;
+  }
+
+  /** Marks the process as running without calling its body; used for the system's root. */
+  markStarted(): void {
+    this.started = true;
+  }
+
+  /** True when the process has an `init` or a function still to start. */
+  needsStart(): boolean {
+    return this.kind === Kind.Async || (this.body as ProcessHandler).init !== undefined;
+  }
+
+  /** The label of a callback process, for introspection. */
+  label(): string | undefined {
+    return this.kind === Kind.Callback ? (this.body as ProcessHandler | null)?.label : undefined;
+  }
+
+  status(): ProcessStatus {
+    if (!this.alive) return 'exiting';
+    if (this.suspended) return 'suspended';
+    if (this.waitResolve !== null) return 'waiting';
+    if (this.scheduled) return 'runnable';
+    return this.kind === Kind.Async && this.started ? 'running' : 'waiting';
+  }
+
+  /** True while async code of this process may run: it is neither waiting nor idle. */
+  busy(): boolean {
+    if (!this.alive) return false;
+    if (this.suspended) return true;
+    return this.kind === Kind.Async && this.started && this.waitResolve === null;
+  }
+
+  // ---- delivery (called by the system) ----
+
+  /** Appends a message and wakes the process when it can act on it. */
+  deliver(message: unknown): void {
+    let box = this.mailbox;
+    if (box === null) {
+      box = new Mailbox();
+      this.mailbox = box;
+    }
+    box.push(message);
+    if (box.length > this.mailboxWarning) this.warnMailbox(box.length);
+    if (this.scheduled || this.suspended) return;
+    if (this.kind === Kind.Callback) {
+      if (this.started || !this.needsStart()) this.system.scheduler.enqueue(this);
+    } else if (this.waitResolve !== null) {
+      this.system.scheduler.enqueue(this);
+    }
+  }
+
+  private warnMailbox(length: number): void {
+    if (this.warned) return;
+    this.warned = true;
+    this.system.emitMailboxLong(this, length);
+  }
+
+  // ---- running (called by the scheduler) ----
+
+  run(budget: number): number {
+    if (!this.alive) return 0;
+    if (!this.started) {
+      this.started = true;
+      if (this.kind === Kind.Async) {
+        this.startFunction();
+        return 1;
+      }
+      const handler = this.body as ProcessHandler;
+      if (handler.init !== undefined) {
+        try {
+          const result = handler.init(this);
+          if (isThenable(result)) {
+            this.suspend(result);
+            return 1;
+          }
+        } catch (error) {
+          this.system.crash(this, error);
+          return 1;
+        }
+      }
+    }
+    if (this.kind === Kind.Async) return this.scanForWaiter();
+    return this.dispatch(budget);
+  }
+
+  private dispatch(budget: number): number {
+    const box = this.mailbox;
+    if (box === null) return 1;
+    const handler = this.body as ProcessHandler;
+    let used = 0;
+    while (used < budget && box.length > 0) {
+      const message = box.shift();
+      used++;
+      this.reductions++;
+      this.current = message;
+      try {
+        const result = handler.handleMessage(this, message);
+        if (result !== undefined && isThenable(result)) {
+          this.suspend(result);
+          return used;
+        }
+      } catch (error) {
+        this.system.crash(this, error);
+        return used;
+      }
+      if (!this.alive) return used;
+    }
+    if (box.length > 0) this.system.scheduler.enqueue(this);
+    else if (this.warned && box.length === 0) this.warned = false;
+    return used;
+  }
+
+  private suspend(promise: PromiseLike<unknown>): void {
+    this.suspended = true;
+    promise.then(
+      () => {
+        if (!this.alive) return;
+        this.suspended = false;
+        if (this.mailbox !== null && this.mailbox.length > 0) this.system.scheduler.enqueue(this);
+      },
+      (error: unknown) => {
+        if (!this.alive) return;
+        this.suspended = false;
+        this.system.crash(this, error);
+      },
+    );
+  }
+
+  private startFunction(): void {
+    const fn = this.body as ProcessFunction;
+    let result: unknown;
+    try {
+      result = fn(this);
+    } catch (error) {
+      if (error !== EXITED) this.system.crash(this, error);
+      return;
+    }
+    if (isThenable(result)) {
+      result.then(
+        () => {
+          if (this.alive) this.system.terminate(this, 'normal');
+        },
+        (error: unknown) => {
+          if (this.alive && error !== EXITED) this.system.crash(this, error);
+        },
+      );
+    } else if (this.alive) {
+      this.system.terminate(this, 'normal');
+    }
+  }
+
+  private scanForWaiter(): number {
+    const box = this.mailbox;
+    const resolve = this.waitResolve;
+    if (box === null || resolve === null) return 1;
+    let scanned = 0;
+    for (let i = this.waitFrom; i < box.length; i++) {
+      scanned++;
+      const message = box.at(i);
+      if (this.waitAny || this.waitPredicate!(message)) {
+        box.removeAt(i);
+        this.reductions++;
+        this.current = message;
+        this.clearWait();
+        resolve(message);
+        return scanned;
+      }
+    }
+    this.waitFrom = box.length;
+    return scanned > 0 ? scanned : 1;
+  }
+
+  private clearWait(): void {
+    if (this.waitTimer !== undefined) {
+      this.system.clock.clearTimeout(this.waitTimer);
+      this.waitTimer = undefined;
+    }
+    this.waitPredicate = null;
+    this.waitAny = false;
+    this.waitResolve = null;
+    this.waitReject = null;
+  }
+
+  /** Ends the receive state of a dead process; its pending receive never settles. */
+  dropWait(): void {
+    this.clearWait();
+  }
+
+  /** Releases what the process holds so that a lingering reference keeps little alive. */
+  release(): void {
+    this.body = null;
+    this.mailbox = null;
+    this.current = undefined;
+  }
+
+  // ---- ProcessContext ----
+
+  private ensureAlive(operation: string): void {
+    if (!this.alive) {
+      if (this.kind === Kind.Async) throw EXITED;
+      throw new StarweaveError(
+        'ERR_NOT_IN_PROCESS',
+        `${operation} was called on process ${this.pid} after it ended; keep the context inside the process that owns it.`,
+      );
+    }
+  }
+
+  send(dest: Dest, message: unknown): void {
+    this.ensureAlive('send');
+    this.system.sendFrom(this, dest, message);
+  }
+
+  receive(selector?: Selector, timeoutMs?: number | 'infinity'): Promise<any> {
+    return this.startReceive(selector, timeoutMs ?? 'infinity', false);
+  }
+
+  tryReceive(selector: Selector | undefined, timeoutMs: number): Promise<any> {
+    return this.startReceive(selector, timeoutMs, true);
+  }
+
+  private startReceive(
+    selector: Selector | undefined,
+    timeoutMs: number | 'infinity',
+    undefinedOnTimeout: boolean,
+  ): Promise<any> {
+    if (!this.alive) {
+      // The process ended while its code still ran; the code stops here for good.
+      return new Promise(() => {});
+    }
+    if (this.kind !== Kind.Async) {
+      return Promise.reject(
+        new StarweaveError(
+          'ERR_NOT_IN_PROCESS',
+          `receive was called in callback process ${this.pid}; callback processes get messages through handleMessage. Spawn an async function to use receive.`,
+        ),
+      );
+    }
+    if (this.waitResolve !== null) {
+      return Promise.reject(
+        new StarweaveError(
+          'ERR_INVALID_ARGUMENT',
+          `process ${this.pid} is already waiting in receive; await each receive before starting the next.`,
+        ),
+      );
+    }
+    const timeout = checkTimeout('timeoutMs', timeoutMs);
+    let predicate: ((message: unknown) => boolean) | null;
+    try {
+      predicate = toPredicate(selector);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    // A new receive scans the whole mailbox from the oldest message.
+    const box = this.mailbox;
+    if (box !== null) {
+      for (let i = 0; i < box.length; i++) {
+        const message = box.at(i);
+        if (predicate === null || predicate(message)) {
+          box.removeAt(i);
+          this.reductions++;
+          this.current = message;
+          return Promise.resolve(message);
+        }
+      }
+    }
+    if (timeout === 0) {
+      return undefinedOnTimeout ? Promise.resolve(undefined) : Promise.reject(this.receiveTimeout(0));
+    }
+    return new Promise((resolve, reject) => {
+      this.waitPredicate = predicate;
+      this.waitAny = predicate === null;
+      this.waitFrom = box === null ? 0 : box.length;
+      this.waitResolve = resolve;
+      this.waitReject = reject;
+      this.waitUsesUndefinedOnTimeout = undefinedOnTimeout;
+      if (timeout !== 'infinity') {
+        this.waitTimer = this.system.clock.setTimeout(() => {
+          this.waitTimer = undefined;
+          const rejectWait = this.waitReject;
+          const resolveWait = this.waitResolve;
+          if (!this.alive || rejectWait === null || resolveWait === null) return;
+          this.clearWait();
+          if (this.waitUsesUndefinedOnTimeout) resolveWait(this.waitTimeoutValue);
+          else rejectWait(this.receiveTimeout(timeout));
+        }, timeout);
+      }
+    });
+  }
+
+  private receiveTimeout(timeoutMs: number): StarweaveError {
+    return new StarweaveError(
+      'ERR_RECEIVE_TIMEOUT',
+      `process ${this.pid} received no matching message within ${timeoutMs} ms`,
+      { details: { pid: this.pid, timeoutMs } },
+    );
+  }
+
+  link(pid: Pid): void {
+    this.ensureAlive('link');
+    this.system.linkProcs(this, pid);
+  }
+
+  unlink(pid: Pid): void {
+    this.ensureAlive('unlink');
+    this.system.unlinkProcs(this, pid);
+  }
+
+  monitor(dest: Dest): Ref {
+    this.ensureAlive('monitor');
+    return this.system.addMonitor(this, dest, null);
+  }
+
+  demonitor(ref: Ref, options?: DemonitorOptions): boolean {
+    this.ensureAlive('demonitor');
+    const active = this.system.removeMonitor(ref);
+    if (options?.flush === true && this.mailbox !== null) {
+      this.mailbox.removeWhere(
+        (message) =>
+          (message as DownMessage | null)?.type === 'DOWN' &&
+          (message as DownMessage).ref instanceof Ref &&
+          (message as DownMessage).ref.equals(ref),
+      );
+    }
+    return active;
+  }
+
+  trapExit(flag: boolean): boolean {
+    this.ensureAlive('trapExit');
+    if (typeof flag !== 'boolean') invalidArgument('flag', 'a boolean', flag);
+    const previous = this.trapping;
+    this.trapping = flag;
+    return previous;
+  }
+
+  spawn(body: ProcessBody, options?: SpawnOptions): Pid {
+    this.ensureAlive('spawn');
+    return this.system.spawnProc(body, options, null).pid;
+  }
+
+  spawnLink(body: ProcessBody, options?: SpawnOptions): Pid {
+    this.ensureAlive('spawnLink');
+    return this.system.spawnProc(body, options, this).pid;
+  }
+
+  spawnMonitor(body: ProcessBody, options?: SpawnOptions): [Pid, Ref] {
+    this.ensureAlive('spawnMonitor');
+    const child = this.system.spawnProc(body, options, null);
+    return [child.pid, this.system.addMonitor(this, child.pid, null)];
+  }
+
+  exit(pidOrReason: Pid | Reason, reason?: Reason): void {
+    this.ensureAlive('exit');
+    if (arguments.length < 2) {
+      const own = pidOrReason as Reason;
+      if (!isReason(own)) invalidArgument('reason', 'an exit reason', own);
+      this.system.terminate(this, own);
+      if (this.kind === Kind.Async) throw EXITED;
+      return;
+    }
+    this.system.exit(pidOrReason as Pid, reason as Reason, this.pid);
+  }
+
+  register(name: string): void {
+    this.ensureAlive('register');
+    this.system.register(name, this.pid);
+  }
+
+  sendAfter(dest: Dest, message: unknown, delayMs: number): Ref {
+    this.ensureAlive('sendAfter');
+    return this.system.sendAfter(dest, message, delayMs);
+  }
+
+  cancelTimer(ref: Ref): number | false {
+    return this.system.cancelTimer(ref);
+  }
+
+  toString(): string {
+    return `Process ${this.pid}${this.name ? ` (${this.name})` : ''}`;
+  }
+
+  /** Describes the process for error messages. */
+  describe(): string {
+    return this.name ? `${this.pid} (${describe(this.name)})` : String(this.pid);
+  }
+}
+
+/** Returns true for a promise or other thenable. */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+export { EXITED };
