@@ -26,3 +26,5 @@ export {
 } from './system.js';
 export type { Caller } from './caller.js';
 export { callerContext } from './caller.js';
+export { KeyRegistry, type KeyRegistryOptions, type RegistryEntry } from './key-registry.js';
+export { ProcessGroups } from './process-groups.js';
