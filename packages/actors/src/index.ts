@@ -28,3 +28,16 @@ export type { Caller } from './caller.js';
 export { callerContext } from './caller.js';
 export { KeyRegistry, type KeyRegistryOptions, type RegistryEntry } from './key-registry.js';
 export { ProcessGroups } from './process-groups.js';
+export * as GenServer from './gen-server/gen-server.js';
+export type {
+  AnyProtocol,
+  CallRequestOf,
+  CastOf,
+  From,
+  GenServerSpec,
+  Protocol,
+  ReplyOf,
+  ServerPid,
+  ServerRef,
+} from './gen-server/types.js';
+export { IGNORE, isIgnored } from './gen-server/ignore.js';

@@ -1,0 +1,101 @@
+/**
+ * Synchronous requests to a process: a monitor on the callee, a ref-addressed reply, and a
+ * timeout. A reply after the timeout is discarded; a callee that dies fails the caller with
+ * its reason.
+ */
+import { type Caller, callerContext } from '../caller.js';
+import type { Dest } from '../context.js';
+import { StarweaveError, checkTimeout, describe } from '../errors.js';
+import type { Pid, Ref } from '../pid.js';
+import type { Proc } from '../process.js';
+import { formatReason } from '../reason.js';
+import type { CallReply } from '../reply-router.js';
+import type { From } from './types.js';
+
+/**
+ * @internal Sends the envelope that `build` makes for a fresh `from`, and waits for the reply.
+ * `label` names the operation in errors.
+ */
+export function request(
+  caller: Caller,
+  server: Dest,
+  build: (from: From) => unknown,
+  timeoutMs: number | 'infinity',
+  label: string,
+): Promise<unknown> {
+  const ctx = callerContext(caller) as Proc;
+  const system = ctx.system;
+  const timeout = checkTimeout('timeoutMs', timeoutMs);
+  const pid = system.resolve(server);
+  if (pid === undefined) {
+    return Promise.reject(
+      new StarweaveError('ERR_NOPROC', `${label} to ${describe(server)} failed: no such process (noproc).`, {
+        details: { server, reason: 'noproc' },
+      }),
+    );
+  }
+  if (pid.equals(ctx.pid)) {
+    return Promise.reject(
+      new StarweaveError(
+        'ERR_CALLING_SELF',
+        `${label} from ${ctx.pid} to itself would wait forever; handle the request directly or use cast.`,
+        { details: { server } },
+      ),
+    );
+  }
+  return new Promise((resolve, reject) => {
+    const ref = system.makeRef();
+    let timer: Ref | null = null;
+    let monitor: Ref | null = null;
+    const settle = () => {
+      if (timer !== null) system.cancelTimer(timer);
+      if (monitor !== null) system.removeMonitor(monitor);
+      system.replies.forget(ref);
+    };
+    system.replies.expect(
+      ref,
+      (reply: CallReply) => {
+        settle();
+        resolve(reply.value);
+      },
+      (error) => {
+        settle();
+        reject(error);
+      },
+    );
+    monitor = system.addMonitor(null, pid, (down) => {
+      if (!system.replies.isPending(ref)) return;
+      settle();
+      reject(calleeExited(label, server, pid, down.reason));
+    });
+    if (!system.replies.isPending(ref)) return;
+    if (timeout !== 'infinity') {
+      timer = system.trackTimer(() => {
+        timer = null;
+        if (!system.replies.isPending(ref)) return;
+        settle();
+        reject(
+          new StarweaveError(
+            'ERR_CALL_TIMEOUT',
+            `${label} to ${describe(server)} got no reply within ${timeout} ms; raise timeoutMs or check that the server replies.`,
+            { details: { server, timeoutMs: timeout, reason: 'timeout' } },
+          ),
+        );
+      }, timeout);
+    }
+    system.sendFrom(ctx, pid, build({ pid: ctx.pid, ref }));
+  });
+}
+
+function calleeExited(label: string, server: Dest, pid: Pid, reason: unknown): StarweaveError {
+  if (reason === 'noproc') {
+    return new StarweaveError('ERR_NOPROC', `${label} to ${describe(server)} failed: no such process (noproc).`, {
+      details: { server, pid, reason },
+    });
+  }
+  return new StarweaveError(
+    'ERR_CALL_EXIT',
+    `${label} to ${describe(server)} failed: the process exited with ${formatReason(reason)}.`,
+    { cause: reason, details: { server, pid, reason } },
+  );
+}
