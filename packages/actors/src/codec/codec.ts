@@ -3,7 +3,7 @@
  * and a versioned form for stored bytes. docs/wire-format.md describes the bytes.
  */
 import { Packr, Unpackr } from 'msgpackr';
-import { StarweaveError, isStarweaveError } from '../errors.js';
+import { isStarweaveError, StarweaveError } from '../errors.js';
 import { VERSIONED_MARKER, WIRE_FORMAT_VERSION } from './extension-types.js';
 import { type Pending, pendingState, registerExtensions } from './extensions.js';
 import { Preparer } from './prepare.js';

@@ -75,7 +75,7 @@ export function registerExtensions(): void {
     Class: Pid,
     type: ExtensionTypes.PID,
     pack(this: Packer, pid: Pid) {
-      return this.pack([pid.node, pid.id]);
+      return this.pack([pid.node, wireId(pid.id)]);
     },
     unpack: (payload: Uint8Array) => {
       const [node, id] = readNodeAndId(payload, 'pid (extension 0x10)');
@@ -86,7 +86,7 @@ export function registerExtensions(): void {
     Class: Ref,
     type: ExtensionTypes.REF,
     pack(this: Packer, ref: Ref) {
-      return this.pack([ref.node, ref.id]);
+      return this.pack([ref.node, wireId(ref.id)]);
     },
     unpack: (payload: Uint8Array) => {
       const [node, id] = readNodeAndId(payload, 'ref (extension 0x11)');
@@ -133,6 +133,11 @@ export function registerExtensions(): void {
     },
     unpack: defer(ExtensionTypes.SET),
   });
+}
+
+/** Returns an id that msgpackr writes as an integer even beyond 32 bits. */
+function wireId(id: number): number | WireInt64 {
+  return id > 0xffffffff ? new WireInt64(id) : id;
 }
 
 type AllocateFn = (size: number) => {

@@ -9,10 +9,10 @@ export { ExtensionTypes, VERSIONED_MARKER, WIRE_FORMAT_VERSION } from './extensi
 export {
   DTYPE_ARRAYS,
   type DType,
-  NDArray,
-  type NumericArray,
   dtypeOf,
   isDType,
+  NDArray,
+  type NumericArray,
 } from './ndarray.js';
 
 const defaultCodec = new Codec();

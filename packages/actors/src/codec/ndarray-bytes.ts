@@ -3,8 +3,8 @@
  * the elements as raw little-endian bytes, so a reader can view them in place after one copy.
  */
 import { StarweaveError } from '../errors.js';
-import { DTYPE_ARRAYS, NDArray, type NumericArray, isDType } from './ndarray.js';
 import { ExtensionTypes } from './extension-types.js';
+import { DTYPE_ARRAYS, isDType, NDArray, type NumericArray } from './ndarray.js';
 
 /** The most dimensions the header can describe, as in numpy 2. */
 export const MAX_NDIM = 64;

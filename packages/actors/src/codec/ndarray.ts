@@ -2,7 +2,7 @@
  * NDArray: a typed array with a numpy dtype and a shape, the value that extension 0x12 carries.
  * One-dimensional arrays travel as plain typed arrays; other ranks need the shape.
  */
-import { StarweaveError, describe } from '../errors.js';
+import { describe, StarweaveError } from '../errors.js';
 
 /** The numpy dtype names that the wire format carries. */
 export type DType =

@@ -49,8 +49,17 @@ export class Preparer {
   }
 
   private prepareObject(value: object): unknown {
-    if (value instanceof Pid || value instanceof Ref || value instanceof Date) {
-      if (value instanceof Date && Number.isNaN(value.getTime())) {
+    if (value instanceof Pid || value instanceof Ref) {
+      if (typeof value.node !== 'string' || !Number.isSafeInteger(value.id) || value.id < 0) {
+        return this.fail(
+          `a ${value.constructor.name} with node ${value.node} and id ${value.id}`,
+          'A pid or ref needs a string node and a non-negative integer id.',
+        );
+      }
+      return value;
+    }
+    if (value instanceof Date) {
+      if (Number.isNaN(value.getTime())) {
         return this.fail('an invalid Date', 'Check the date before sending it.');
       }
       return value;
