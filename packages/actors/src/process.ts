@@ -410,7 +410,7 @@ export class Proc implements ProcessContext, Runnable {
 
   demonitor(ref: Ref, options?: DemonitorOptions): boolean {
     this.ensureAlive('demonitor');
-    const active = this.system.removeMonitor(ref);
+    const active = this.system.removeMonitor(ref, this);
     if (options?.flush === true && this.mailbox !== null) {
       this.mailbox.removeWhere(
         (message) =>

@@ -390,11 +390,18 @@ export class ActorSystem {
     return ref;
   }
 
-  /** @internal */
-  removeMonitor(ref: Ref): boolean {
+  /**
+   * @internal Removes a monitor. With `owner`, only a monitor that `owner` holds is removed, as
+   * in Erlang, where demonitor ignores a ref the caller did not create; the root also owns the
+   * callback monitors made outside processes.
+   */
+  removeMonitor(ref: Ref, owner?: Proc): boolean {
     if (!(ref instanceof Ref)) invalidArgument('ref', 'a Ref returned by monitor', ref);
     const entry = this.monitorsByRef.get(ref.id);
     if (entry === undefined) return false;
+    if (owner !== undefined && entry.watcher !== owner) {
+      if (owner !== this.root || entry.watcher !== null) return false;
+    }
     this.monitorsByRef.delete(ref.id);
     entry.watcher?.monitors?.delete(ref.id);
     this.table.get(entry.target.id)?.watchers?.delete(ref.id);
