@@ -411,15 +411,23 @@ export class Proc implements ProcessContext, Runnable {
   demonitor(ref: Ref, options?: DemonitorOptions): boolean {
     this.ensureAlive('demonitor');
     const active = this.system.removeMonitor(ref, this);
-    if (options?.flush === true && this.mailbox !== null) {
-      this.mailbox.removeWhere(
-        (message) =>
-          (message as DownMessage | null)?.type === 'DOWN' &&
-          (message as DownMessage).ref instanceof Ref &&
-          (message as DownMessage).ref.equals(ref),
-      );
-    }
+    if (options?.flush === true && this.mailbox !== null) this.flushDown(ref);
     return active;
+  }
+
+  // Removes the DOWN messages of `ref`. A receive may be waiting (the root's, driven from
+  // outside), so its scan position moves back by each removal before it, or it would skip
+  // the messages that arrive next.
+  private flushDown(ref: Ref): void {
+    const box = this.mailbox!;
+    for (let i = box.length - 1; i >= 0; i--) {
+      const message = box.at(i) as DownMessage | null;
+      if (message?.type !== 'DOWN' || !(message.ref instanceof Ref) || !message.ref.equals(ref)) {
+        continue;
+      }
+      box.removeAt(i);
+      if (i < this.waitFrom) this.waitFrom--;
+    }
   }
 
   trapExit(flag: boolean): boolean {
