@@ -41,3 +41,8 @@ export type {
   ServerRef,
 } from './gen-server/types.js';
 export { IGNORE, isIgnored } from './gen-server/ignore.js';
+export * as Task from './task.js';
+export type { Task as TaskHandle, TaskOutcome } from './task.js';
+export { spawnTask } from './task.js';
+export * as Agent from './agent.js';
+export type { AgentPid } from './agent.js';

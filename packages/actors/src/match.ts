@@ -16,10 +16,10 @@ export type MessagePattern = P.Pattern<unknown>;
 export type Selector = MessagePredicate<any> | MessagePattern;
 
 /** The type of message a selector picks. */
-export type Selected<S> = S extends (message: unknown) => message is infer T
+export type Selected<S> = S extends (message: any) => message is infer T
   ? T
-  : S extends (message: unknown) => boolean
-    ? unknown
+  : S extends (message: any) => boolean
+    ? any
     : S extends P.Pattern<unknown>
       ? P.infer<S>
       : unknown;

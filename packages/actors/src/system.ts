@@ -510,6 +510,9 @@ export class ActorSystem {
       return;
     }
     if (to.trapping) {
+      // The root keeps no EXIT message for a normal exit, so that tasks and servers linked to
+      // the system and ending normally do not pile up in its mailbox.
+      if (to === this.root && reason === 'normal') return;
       const message: ExitMessage = { type: 'EXIT', from, reason };
       to.deliver(message);
       return;

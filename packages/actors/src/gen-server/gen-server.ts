@@ -158,7 +158,7 @@ export function start<S, A, P extends Protocol = AnyProtocol>(
  * with ERR_CALL_TIMEOUT on timeout (a late reply is discarded), and with ERR_CALLING_SELF
  * when a server calls itself.
  */
-export function call<P extends Protocol, R extends CallRequestOf<P>>(
+export function call<P extends Protocol, const R extends CallRequestOf<P>>(
   caller: Caller,
   server: ServerRef<P>,
   req: R,

@@ -23,17 +23,23 @@ export interface Protocol {
   casts?: { type: string };
 }
 
-/** Any protocol: calls and casts of any shape. */
+/** Any protocol: calls and casts of any shape, untyped. */
 export interface AnyProtocol {
-  calls: { request: any; reply: any };
+  calls: any;
   casts: any;
 }
 
+type IsAny<T> = 0 extends 1 & T ? true : false;
+
 /** The requests a protocol accepts in calls. */
-export type CallRequestOf<P extends Protocol> = P['calls'] extends { request: infer Q } ? Q : never;
+export type CallRequestOf<P extends Protocol> = IsAny<P['calls']> extends true
+  ? any
+  : P['calls'] extends { request: infer Q }
+    ? Q
+    : never;
 
 /** The reply type for one request of a protocol. */
-export type ReplyOf<P extends Protocol, R> = P extends AnyProtocol
+export type ReplyOf<P extends Protocol, R> = IsAny<P['calls']> extends true
   ? any
   : R extends { type: infer T }
     ? Extract<P['calls'], { request: { type: T } }> extends { reply: infer A }
@@ -42,10 +48,20 @@ export type ReplyOf<P extends Protocol, R> = P extends AnyProtocol
     : never;
 
 /** The replies of every call of a protocol. */
-export type AnyReplyOf<P extends Protocol> = P['calls'] extends { reply: infer A } ? A : never;
+export type AnyReplyOf<P extends Protocol> = IsAny<P['calls']> extends true
+  ? any
+  : P['calls'] extends { reply: infer A }
+    ? A
+    : never;
 
 /** The casts a protocol accepts. */
-export type CastOf<P extends Protocol> = P['casts'] extends infer C ? (C extends undefined ? never : C) : never;
+export type CastOf<P extends Protocol> = IsAny<P['casts']> extends true
+  ? any
+  : P['casts'] extends infer C
+    ? C extends undefined
+      ? never
+      : C
+    : never;
 
 declare const protocolTag: unique symbol;
 
