@@ -46,3 +46,4 @@ export type { Task as TaskHandle, TaskOutcome } from './task.js';
 export { spawnTask } from './task.js';
 export * as Agent from './agent.js';
 export type { AgentPid } from './agent.js';
+export * from './codec/index.js';
