@@ -341,9 +341,10 @@ export class Proc implements ProcessContext, Runnable {
         ),
       );
     }
-    const timeout = checkTimeout('timeoutMs', timeoutMs);
+    let timeout: number | 'infinity';
     let predicate: ((message: unknown) => boolean) | null;
     try {
+      timeout = checkTimeout('timeoutMs', timeoutMs);
       predicate = toPredicate(selector);
     } catch (error) {
       return Promise.reject(error);
