@@ -21,8 +21,8 @@ function headerLength(dtype: string, ndim: number): number {
 
 /** Writes `array` as one extension 0x12 value straight into msgpackr's output buffer. */
 export function writeNDArray(array: NDArray, allocate: Allocate): void {
-  // NOTE: a big-endian host would write its native byte order here; Node runs little-endian on
-  // every platform it ships for, so the bytes are copied as they are.
+  // The elements are copied in host byte order, which is only right on a little-endian host.
+  // NOTE: big-endian hosts (no platform Node 20 ships binaries for) get ERR_ENCODE instead.
   if (!LITTLE_ENDIAN) {
     throw new StarweaveError('ERR_ENCODE', 'cannot encode typed arrays on a big-endian host.');
   }
