@@ -77,6 +77,9 @@ export class Proc implements ProcessContext, Runnable {
   private readonly kind: Kind;
   private body: ProcessBody | null;
   private started = false;
+  // True from the call of an async process function until its promise settles. Code of a
+  // process that ended meanwhile is stopped quietly; a context used after that gets errors.
+  private codeRunning = false;
   private suspended = false;
   // Receive state of an async process: the predicate it waits on (or MATCH_ANY), where the
   // scan resumes, and how to resume the waiting code.
@@ -227,22 +230,29 @@ export class Proc implements ProcessContext, Runnable {
   private startFunction(): void {
     const fn = this.body as ProcessFunction;
     let result: unknown;
+    this.codeRunning = true;
     try {
       result = fn(this);
     } catch (error) {
+      this.codeRunning = false;
       if (error !== EXITED) this.system.crash(this, error);
       return;
     }
     if (isThenable(result)) {
       result.then(
         () => {
+          this.codeRunning = false;
           if (this.alive) this.system.terminate(this, 'normal');
         },
         (error: unknown) => {
+          this.codeRunning = false;
           if (this.alive && error !== EXITED) this.system.crash(this, error);
         },
       );
-    } else if (this.alive) {
+      return;
+    }
+    this.codeRunning = false;
+    if (this.alive) {
       this.system.terminate(this, 'normal');
     }
   }
@@ -295,12 +305,16 @@ export class Proc implements ProcessContext, Runnable {
 
   private ensureAlive(operation: string): void {
     if (!this.alive) {
-      if (this.kind === Kind.Async) throw EXITED;
-      throw new StarweaveError(
-        'ERR_NOT_IN_PROCESS',
-        `${operation} was called on process ${this.pid} after it ended; keep the context inside the process that owns it.`,
-      );
+      if (this.codeRunning) throw EXITED;
+      throw this.endedError(operation);
     }
+  }
+
+  private endedError(operation: string): StarweaveError {
+    return new StarweaveError(
+      'ERR_NOT_IN_PROCESS',
+      `${operation} was called on process ${this.pid} after it ended; keep the context inside the process that owns it.`,
+    );
   }
 
   send(dest: Dest, message: unknown): void {
@@ -323,7 +337,8 @@ export class Proc implements ProcessContext, Runnable {
   ): Promise<any> {
     if (!this.alive) {
       // The process ended while its code still ran; the code stops here for good.
-      return new Promise(() => {});
+      if (this.codeRunning) return new Promise(() => {});
+      return Promise.reject(this.endedError('receive'));
     }
     if (this.kind !== Kind.Async) {
       return Promise.reject(
