@@ -47,3 +47,5 @@ export { spawnTask } from './task.js';
 export * as Agent from './agent.js';
 export type { AgentPid } from './agent.js';
 export * from './codec/index.js';
+export * as StateMachine from './state-machine.js';
+export type { MachineSnapshot, MachineStartOptions } from './state-machine.js';
