@@ -49,3 +49,4 @@ export type { AgentPid } from './agent.js';
 export * from './codec/index.js';
 export * as StateMachine from './state-machine.js';
 export type { MachineSnapshot, MachineStartOptions } from './state-machine.js';
+export { OffloadPool, type OffloadPoolOptions, type OffloadRunOptions } from './offload.js';
