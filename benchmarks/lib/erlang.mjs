@@ -121,7 +121,9 @@ export function runErlang(source, options = {}) {
       const ending =
         signal === 'SIGKILL' ? `was killed after ${timeoutMs} ms` : `exited (${code ?? signal})`;
       const detail = `${stdout}\n${stderr}`.trim().split('\n').slice(-15).join('\n');
-      reject(new Error(`erl ${module} ${args.join(' ')} ${ending} without a RESULT line\n${detail}`));
+      reject(
+        new Error(`erl ${module} ${args.join(' ')} ${ending} without a RESULT line\n${detail}`),
+      );
     });
   });
 }

@@ -15,7 +15,7 @@ export function describeMachine() {
     cores: cpus.length,
     memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
     node: process.version,
-    os: `${readOsName()} (${os.type()} ${os.release()} ${os.arch()})`,
+    os: `${readOsName()}, ${os.type()} ${os.release()} ${os.arch()}`,
   };
 }
 

@@ -9,6 +9,29 @@ import { selects } from '../../../benchmarks/lib/measure.mjs';
 const ERLANG_SOURCE = fileURLToPath(new URL('./erlang/actors_bench.erl', import.meta.url));
 const peerUrl = (name) => new URL(`./peers/${name}.mjs`, import.meta.url).href;
 
+/** Targets for the actor figures, checked by benchmarks/report.mjs. */
+export const targets = [
+  { benchmark: 'tell', against: 'erlang', minRatio: 1.5, text: 'tell at least 1.5x Erlang (+S 1)' },
+  { benchmark: 'tell', against: 'bare-js', minRatio: 0.6, text: 'tell at least 0.6x bare-js' },
+  { benchmark: 'fan-in', against: 'erlang', minRatio: 2, text: 'fan-in at least 2x Erlang (+S 1)' },
+  { benchmark: 'ring', against: 'erlang', minRatio: 2, text: 'ring at least 2x Erlang (+S 1)' },
+  {
+    benchmark: 'spawn-time',
+    against: 'erlang',
+    minRatio: 3,
+    text: 'spawn (100k) at least 3x as fast as Erlang (+S 1)',
+  },
+  {
+    benchmark: 'spawn-time-1m',
+    against: 'erlang',
+    minRatio: 3,
+    text: 'spawn (1M) at least 3x as fast as Erlang (+S 1)',
+  },
+  { benchmark: 'spawn-memory', max: 400, text: 'at most 400 bytes per idle process (100k)' },
+  { benchmark: 'spawn-memory-1m', max: 400, text: 'at most 400 bytes per idle process (1M)' },
+  { benchmark: 'spawn-time-1m', measured: true, text: '1M live processes in one system' },
+];
+
 /** Node.js systems and the module that measures each. */
 const NODE_SYSTEMS = {
   starweave: peerUrl('starweave'),
