@@ -3,7 +3,7 @@
  * hooks that tests drive. Outside any process, the system itself acts as the caller: it owns a
  * root process (`system.pid`) that traps exits and whose mailbox `system.receive` reads.
  */
-import { type Clock, realClock, type TimerHandle } from './clock.js';
+import { type Clock, realClock } from './clock.js';
 import type { DemonitorOptions, Dest } from './context.js';
 import { StarweaveError, checkTimeout, describe, invalidArgument } from './errors.js';
 import { type Logger, pinoLogger } from './logger.js';
@@ -21,6 +21,7 @@ import { Scheduler } from './scheduler.js';
 import type { ProcessBody, SpawnOptions } from './spawn-options.js';
 import { type Telemetry, createTelemetry } from './telemetry.js';
 import { ReplyRouter } from './reply-router.js';
+import { type Deadline, DeadlineQueue } from './deadline-queue.js';
 
 /** What a send interceptor decides for one message. */
 export type InterceptDecision =
@@ -70,10 +71,6 @@ export interface ProcessInfo {
   label: string | undefined;
 }
 
-interface TimerEntry {
-  handle: TimerHandle;
-  due: number;
-}
 
 interface Signal {
   to: Proc;
@@ -111,10 +108,12 @@ export class ActorSystem {
   readonly scheduler: Scheduler;
   /** @internal Routes call replies to waiting callers instead of their mailboxes. */
   readonly replies: ReplyRouter;
+  /** @internal Timers and call timeouts, on the system clock. */
+  readonly deadlines: DeadlineQueue;
   private readonly table = new Map<number, Proc>();
   private readonly names = new Map<string, Proc>();
   private readonly monitorsByRef = new Map<number, MonitorEntry>();
-  private readonly timers = new Map<number, TimerEntry>();
+  private readonly timers = new Map<number, Deadline>();
   private nextPid = 0;
   private nextRef = 0;
   private interceptor: SendInterceptor | null = null;
@@ -136,6 +135,7 @@ export class ActorSystem {
       processBudget: options.processBudget,
     });
     this.replies = new ReplyRouter();
+    this.deadlines = new DeadlineQueue(this.clock);
     this.defaultMailboxWarning = options.mailboxWarning ?? 10_000;
     this.root = new Proc(this, new Pid(this.node, this.nextPid++), () => undefined, {
       trapExit: true,
@@ -612,7 +612,7 @@ export class ActorSystem {
     if (!(ref instanceof Ref)) invalidArgument('ref', 'a Ref returned by sendAfter', ref);
     const entry = this.timers.get(ref.id);
     if (entry === undefined) return false;
-    this.clock.clearTimeout(entry.handle);
+    this.deadlines.cancel(entry);
     this.timers.delete(ref.id);
     return Math.max(0, entry.due - this.clock.now());
   }
@@ -621,12 +621,12 @@ export class ActorSystem {
   trackTimer(callback: () => void, delayMs: number): Ref {
     this.checkRunning('sendAfter');
     const ref = this.makeRef();
-    const handle = this.clock.setTimeout(() => {
+    const entry = this.deadlines.schedule(delayMs, () => {
       this.timers.delete(ref.id);
       if (this.stopped) return;
       callback();
-    }, delayMs);
-    this.timers.set(ref.id, { handle, due: this.clock.now() + delayMs });
+    });
+    this.timers.set(ref.id, entry);
     return ref;
   }
 
@@ -764,7 +764,7 @@ export class ActorSystem {
     this.terminate(this.root, 'shutdown');
     this.stopped = true;
     this.scheduler.stop();
-    for (const entry of this.timers.values()) this.clock.clearTimeout(entry.handle);
+    this.deadlines.clear();
     this.timers.clear();
     this.replies.failAll(
       new StarweaveError('ERR_SYSTEM_STOPPED', 'the actor system shut down while a call was pending'),

@@ -8,6 +8,7 @@ import type { Dest } from '../context.js';
 import { StarweaveError, checkTimeout, describe } from '../errors.js';
 import type { Pid, Ref } from '../pid.js';
 import type { Proc } from '../process.js';
+import type { Deadline } from '../deadline-queue.js';
 import { formatReason } from '../reason.js';
 import type { CallReply } from '../reply-router.js';
 import type { From } from './types.js';
@@ -45,10 +46,10 @@ export function request(
   }
   return new Promise((resolve, reject) => {
     const ref = system.makeRef();
-    let timer: Ref | null = null;
+    let timer: Deadline | null = null;
     let monitor: Ref | null = null;
     const settle = () => {
-      if (timer !== null) system.cancelTimer(timer);
+      if (timer !== null) system.deadlines.cancel(timer);
       if (monitor !== null) system.removeMonitor(monitor);
       system.replies.forget(ref);
     };
@@ -70,7 +71,7 @@ export function request(
     });
     if (!system.replies.isPending(ref)) return;
     if (timeout !== 'infinity') {
-      timer = system.trackTimer(() => {
+      timer = system.deadlines.schedule(timeout, () => {
         timer = null;
         if (!system.replies.isPending(ref)) return;
         settle();
@@ -81,7 +82,7 @@ export function request(
             { details: { server, timeoutMs: timeout, reason: 'timeout' } },
           ),
         );
-      }, timeout);
+      });
     }
     system.sendFrom(ctx, pid, build({ pid: ctx.pid, ref }));
   });

@@ -1,0 +1,117 @@
+/**
+ * Deadlines grouped by duration. Calls mostly share a few timeouts (5000 ms by default), so a
+ * list per duration stays sorted by due time as entries are appended, and one clock timer per
+ * list, armed for its head, replaces a Node timer per call. Cancelling marks an entry; lists
+ * compact when cancelled entries outnumber live ones, so memory stays proportional to live
+ * deadlines.
+ */
+import type { Clock, TimerHandle } from './clock.js';
+
+/** One scheduled deadline. */
+export interface Deadline {
+  readonly due: number;
+  callback: (() => void) | null;
+}
+
+interface Entry extends Deadline {
+  readonly list: DurationList;
+}
+
+class DurationList {
+  entries: Deadline[] = [];
+  head = 0;
+  cancelled = 0;
+  timer: TimerHandle | undefined = undefined;
+}
+
+/** @internal Deadlines of one system, on its clock. */
+export class DeadlineQueue {
+  private readonly lists = new Map<number, DurationList>();
+  private live = 0;
+
+  constructor(private readonly clock: Clock) {}
+
+  /** Runs `callback` after `delayMs`; cancel with {@link DeadlineQueue.cancel}. */
+  schedule(delayMs: number, callback: () => void): Deadline {
+    let list = this.lists.get(delayMs);
+    if (list === undefined) {
+      list = new DurationList();
+      this.lists.set(delayMs, list);
+    }
+    const entry: Entry = { due: this.clock.now() + delayMs, callback, list };
+    list.entries.push(entry);
+    this.live++;
+    if (list.timer === undefined) this.arm(delayMs, list, entry.due);
+    return entry;
+  }
+
+  /** Cancels a deadline; returns false when it already fired or was cancelled. */
+  cancel(entry: Deadline): boolean {
+    if (entry.callback === null) return false;
+    entry.callback = null;
+    this.live--;
+    const list = (entry as Entry).list;
+    list.cancelled++;
+    if (list.cancelled > 64 && list.cancelled * 2 > list.entries.length - list.head) this.compact(list);
+    return true;
+  }
+
+  /** Returns the number of deadlines that have neither fired nor been cancelled. */
+  get size(): number {
+    return this.live;
+  }
+
+  /** Cancels every deadline and its clock timer. */
+  clear(): void {
+    for (const list of this.lists.values()) {
+      if (list.timer !== undefined) this.clock.clearTimeout(list.timer);
+    }
+    this.lists.clear();
+    this.live = 0;
+  }
+
+  private compact(list: DurationList): void {
+    const kept: Deadline[] = [];
+    for (let i = list.head; i < list.entries.length; i++) {
+      const entry = list.entries[i]!;
+      if (entry.callback !== null) kept.push(entry);
+    }
+    list.entries = kept;
+    list.head = 0;
+    list.cancelled = 0;
+  }
+
+  private arm(duration: number, list: DurationList, due: number): void {
+    list.timer = this.clock.setTimeout(() => this.fire(duration, list), Math.max(0, due - this.clock.now()));
+  }
+
+  private fire(duration: number, list: DurationList): void {
+    list.timer = undefined;
+    const now = this.clock.now();
+    while (list.head < list.entries.length) {
+      const entry = list.entries[list.head]!;
+      if (entry.callback !== null && entry.due > now) break;
+      list.entries[list.head++] = undefined as unknown as Deadline;
+      const callback = entry.callback;
+      if (callback === null) {
+        list.cancelled--;
+        continue;
+      }
+      entry.callback = null;
+      this.live--;
+      callback();
+    }
+    if (list.head >= list.entries.length) {
+      list.entries = [];
+      list.head = 0;
+      list.cancelled = 0;
+      if (this.lists.get(duration) === list) this.lists.delete(duration);
+      return;
+    }
+    if (list.head > 1024 && list.head * 2 > list.entries.length) {
+      list.entries = list.entries.slice(list.head);
+      list.head = 0;
+    }
+    this.arm(duration, list, list.entries[list.head]!.due);
+  }
+}
