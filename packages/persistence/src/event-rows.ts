@@ -1,0 +1,132 @@
+/**
+ * The conversion between the events that callers append or read and the rows that stores keep:
+ * checks and encodes events on append, decodes and upcasts rows on replay.
+ */
+import { invalidArgument } from '@starweave/actors';
+import { decodeStored, encodeStored } from './codec.js';
+import type { PersistedEvent } from './journal.js';
+import { decodeError, encodeError } from './store-errors.js';
+import type { Upcasters } from './upcasters.js';
+import { checkTag } from './validate.js';
+
+/** An event checked and encoded for a store. */
+export interface EncodedEvent {
+  readonly type: string;
+  readonly version: number;
+  /** The tags, or null when the event has none. */
+  readonly tags: readonly string[] | null;
+  readonly payload: Buffer;
+}
+
+const NO_TAGS: readonly string[] = Object.freeze([]);
+
+/**
+ * Checks the events of one append and encodes their payloads. Fails with
+ * ERR_INVALID_ARGUMENT naming the index of a malformed event, and with ERR_ENCODE when a
+ * payload cannot be encoded.
+ */
+export function encodeEvents(
+  persistenceId: string,
+  events: unknown,
+  upcasters: Upcasters,
+): EncodedEvent[] {
+  if (!Array.isArray(events)) {
+    invalidArgument('events', 'an array of { payload, type?, version?, tags? }', events);
+  }
+  const encoded: EncodedEvent[] = new Array(events.length);
+  for (let i = 0; i < events.length; i++) {
+    encoded[i] = encodeEvent(persistenceId, events[i], i, upcasters);
+  }
+  return encoded;
+}
+
+function encodeEvent(
+  persistenceId: string,
+  event: unknown,
+  index: number,
+  upcasters: Upcasters,
+): EncodedEvent {
+  const name = `events[${index}]`;
+  if (typeof event !== 'object' || event === null || (event as { payload?: unknown }).payload === undefined) {
+    invalidArgument(name, 'an object with a payload other than undefined', event);
+  }
+  const { payload, type, version, tags } = event as {
+    payload: unknown;
+    type?: unknown;
+    version?: unknown;
+    tags?: unknown;
+  };
+
+  const eventType = type === undefined ? typeOfPayload(payload) : type;
+  if (typeof eventType !== 'string') invalidArgument(`${name}.type`, 'a string', type);
+
+  const newest = upcasters.currentVersion(eventType);
+  const eventVersion = version ?? newest;
+  if (typeof eventVersion !== 'number' || !Number.isSafeInteger(eventVersion) || eventVersion < 1 || eventVersion > newest) {
+    invalidArgument(
+      `${name}.version`,
+      `an integer from 1 to ${newest}, the newest version of ${JSON.stringify(eventType)}`,
+      version,
+      'Register the upcasters of newer versions first.',
+    );
+  }
+
+  let bytes: Buffer;
+  try {
+    bytes = encodeStored(payload);
+  } catch (error) {
+    throw encodeError(`${name}.payload of ${JSON.stringify(persistenceId)}`, error);
+  }
+  return { type: eventType, version: eventVersion, tags: checkTags(name, tags), payload: bytes };
+}
+
+function typeOfPayload(payload: unknown): string {
+  const type = typeof payload === 'object' && payload !== null ? (payload as { type?: unknown }).type : undefined;
+  return typeof type === 'string' ? type : '';
+}
+
+function checkTags(name: string, tags: unknown): readonly string[] | null {
+  if (tags === undefined) return null;
+  if (!Array.isArray(tags)) invalidArgument(`${name}.tags`, 'an array of strings', tags);
+  if (tags.length === 0) return null;
+  for (let k = 0; k < tags.length; k++) checkTag(`${name}.tags[${k}]`, tags[k]);
+  if (new Set(tags).size !== tags.length) {
+    invalidArgument(`${name}.tags`, 'distinct tags', tags, 'Remove the repeated tag.');
+  }
+  return tags.slice() as string[];
+}
+
+/** The stored fields of one event, as the stores read them. */
+export interface EventRow {
+  persistenceId: string;
+  seq: number;
+  ordering: number;
+  type: string;
+  version: number;
+  tags: readonly string[] | null;
+  timestamp: number;
+  payload: Uint8Array;
+}
+
+/**
+ * Decodes the payload of a stored event and upcasts it to the newest version of its type.
+ * Fails with ERR_DECODE naming the persistence id and the sequence number.
+ */
+export function decodeEvent<P>(row: EventRow, upcasters: Upcasters): PersistedEvent<P> {
+  let payload: unknown;
+  try {
+    payload = upcasters.upcast(row.type, row.version, decodeStored(row.payload));
+  } catch (error) {
+    throw decodeError('event', row.persistenceId, row.seq, error);
+  }
+  return {
+    persistenceId: row.persistenceId,
+    seq: row.seq,
+    ordering: row.ordering,
+    type: row.type,
+    version: Math.max(row.version, upcasters.currentVersion(row.type)),
+    payload: payload as P,
+    tags: row.tags ?? NO_TAGS,
+    timestamp: row.timestamp,
+  };
+}
