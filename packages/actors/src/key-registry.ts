@@ -66,11 +66,12 @@ export class KeyRegistry<V = unknown> implements RegistrationHolder {
       entries = new Map();
       this.byKey.set(key, entries);
     }
-    if (this.mode === 'unique' && entries.size > 0 && !entries.has(proc.pid.id)) {
+    // A unique key takes one registration, even from the process that holds it, as in Elixir.
+    if (this.mode === 'unique' && entries.size > 0) {
       const holder = entries.values().next().value as RegistryEntry<V>;
       throw new StarweaveError(
         'ERR_ALREADY_REGISTERED',
-        `key ${describe(key)} is already registered to ${holder.pid}; unique keys allow one process.`,
+        `key ${describe(key)} is already registered to ${holder.pid}; unique keys allow one registration.`,
         { details: { key, pid: holder.pid } },
       );
     }
