@@ -45,7 +45,8 @@ export interface RegistryEntry<V> {
  */
 export class KeyRegistry<V = unknown> implements RegistrationHolder {
   private readonly mode: 'unique' | 'duplicate';
-  private readonly byKey = new Map<unknown, Map<number, RegistryEntry<V>>>();
+  // Entries under each key, by pid id; a process may register a duplicate key more than once.
+  private readonly byKey = new Map<unknown, Map<number, RegistryEntry<V>[]>>();
   private readonly byProc = new Map<Proc, Set<unknown>>();
 
   constructor(
@@ -68,14 +69,16 @@ export class KeyRegistry<V = unknown> implements RegistrationHolder {
     }
     // A unique key takes one registration, even from the process that holds it, as in Elixir.
     if (this.mode === 'unique' && entries.size > 0) {
-      const holder = entries.values().next().value as RegistryEntry<V>;
+      const holder = (entries.values().next().value as RegistryEntry<V>[])[0]!;
       throw new StarweaveError(
         'ERR_ALREADY_REGISTERED',
         `key ${describe(key)} is already registered to ${holder.pid}; unique keys allow one registration.`,
         { details: { key, pid: holder.pid } },
       );
     }
-    entries.set(proc.pid.id, { pid: proc.pid, value });
+    const own = entries.get(proc.pid.id);
+    if (own === undefined) entries.set(proc.pid.id, [{ pid: proc.pid, value }]);
+    else own.push({ pid: proc.pid, value });
     let keys = this.byProc.get(proc);
     if (keys === undefined) {
       keys = new Set();
@@ -86,7 +89,7 @@ export class KeyRegistry<V = unknown> implements RegistrationHolder {
     keys.add(key);
   }
 
-  /** Removes the calling process's entry under `key`. */
+  /** Removes every entry of the calling process under `key`. */
   unregister(caller: Caller, key: unknown): void {
     const proc = callerContext(caller) as Proc;
     this.byKey.get(key)?.delete(proc.pid.id);
@@ -97,7 +100,7 @@ export class KeyRegistry<V = unknown> implements RegistrationHolder {
   /** Returns the entries under `key`. */
   lookup(key: unknown): RegistryEntry<V>[] {
     const entries = this.byKey.get(key);
-    return entries === undefined ? [] : [...entries.values()];
+    return entries === undefined ? [] : [...entries.values()].flat();
   }
 
   /** Calls `callback` with the entries under `key`, when there are any; returns their count. */
@@ -107,16 +110,26 @@ export class KeyRegistry<V = unknown> implements RegistrationHolder {
     return entries.length;
   }
 
-  /** Returns the keys a process is registered under. */
+  /** Returns the keys a process is registered under, once per registration. */
   keys(pid: Pid): unknown[] {
-    for (const [proc, keys] of this.byProc) if (proc.pid.equals(pid)) return [...keys];
+    for (const [proc, keys] of this.byProc) {
+      if (!proc.pid.equals(pid)) continue;
+      const all: unknown[] = [];
+      for (const key of keys) {
+        const count = this.byKey.get(key)?.get(pid.id)?.length ?? 0;
+        for (let i = 0; i < count; i++) all.push(key);
+      }
+      return all;
+    }
     return [];
   }
 
   /** Returns the number of entries. */
   count(): number {
     let total = 0;
-    for (const entries of this.byKey.values()) total += entries.size;
+    for (const entries of this.byKey.values()) {
+      for (const own of entries.values()) total += own.length;
+    }
     return total;
   }
 
