@@ -62,6 +62,14 @@ export class KeyRegistry<V = unknown> implements RegistrationHolder {
   /** Registers the calling process under `key` with `value`. */
   register(caller: Caller, key: unknown, value: V): void {
     const proc = callerContext(caller) as Proc;
+    // An ended process is never released again, so its entry would stay for good.
+    if (!proc.alive) {
+      throw new StarweaveError(
+        'ERR_NOT_IN_PROCESS',
+        `cannot register key ${describe(key)}: process ${proc.pid} has ended; register from a live process.`,
+        { details: { key, pid: proc.pid } },
+      );
+    }
     let entries = this.byKey.get(key);
     if (entries === undefined) {
       entries = new Map();
