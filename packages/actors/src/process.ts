@@ -69,6 +69,8 @@ export class Proc implements ProcessContext, Runnable {
   /** Monitors others hold on this process, by ref id. */
   watchers: Map<number, MonitorEntry> | null = null;
   registrations: Set<RegistrationHolder> | null = null;
+  /** Ref ids of the sendAfter timers aimed at this process; its end cancels them. */
+  timers: Set<number> | null = null;
   reductions = 0;
   /** The message being handled, for crash reports. */
   current: unknown = undefined;

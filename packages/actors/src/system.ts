@@ -114,6 +114,8 @@ export class ActorSystem {
   private readonly names = new Map<string, Proc>();
   private readonly monitorsByRef = new Map<number, MonitorEntry>();
   private readonly timers = new Map<number, Deadline>();
+  // The process each sendAfter timer to a pid is aimed at, so its end cancels the timer.
+  private readonly timerTargets = new Map<number, Proc>();
   private nextPid = 0;
   private nextRef = 0;
   private interceptor: SendInterceptor | null = null;
@@ -458,6 +460,15 @@ export class ActorSystem {
       for (const holder of proc.registrations) holder.release(proc);
       proc.registrations = null;
     }
+    if (proc.timers !== null) {
+      for (const id of proc.timers) {
+        const entry = this.timers.get(id);
+        if (entry !== undefined) this.deadlines.cancel(entry);
+        this.timers.delete(id);
+        this.timerTargets.delete(id);
+      }
+      proc.timers = null;
+    }
     if (proc.monitors !== null) {
       for (const [id, entry] of proc.monitors) {
         this.monitorsByRef.delete(id);
@@ -601,8 +612,18 @@ export class ActorSystem {
     }
     const delay = checkTimeout('delayMs', delayMs);
     if (delay === 'infinity') invalidArgument('delayMs', 'a finite number of milliseconds', delayMs);
+    if (dest instanceof Pid) {
+      // As in Erlang, a timer aimed at a pid is cancelled when that process is not alive or
+      // ends; a name is looked up only when the timer fires.
+      const target = dest.node === this.node ? this.table.get(dest.id) : undefined;
+      if (target === undefined) {
+        this.checkRunning('sendAfter');
+        return this.makeRef();
+      }
+      return this.trackTimer(() => this.sendFrom(this.root, dest, message), delay, target);
+    }
     return this.trackTimer(() => {
-      const target = dest instanceof Pid ? this.table.get(dest.id) : this.names.get(dest);
+      const target = this.names.get(dest);
       if (target !== undefined) this.sendFrom(this.root, target.pid, message);
     }, delay);
   }
@@ -614,20 +635,37 @@ export class ActorSystem {
     if (entry === undefined) return false;
     this.deadlines.cancel(entry);
     this.timers.delete(ref.id);
+    this.untarget(ref.id);
     return Math.max(0, entry.due - this.clock.now());
   }
 
-  /** @internal Runs `callback` after `delayMs`; shutdown cancels it. */
-  trackTimer(callback: () => void, delayMs: number): Ref {
+  /**
+   * @internal Runs `callback` after `delayMs`; shutdown cancels it, and so does the end of
+   * `target` when one is given.
+   */
+  trackTimer(callback: () => void, delayMs: number, target: Proc | null = null): Ref {
     this.checkRunning('sendAfter');
     const ref = this.makeRef();
     const entry = this.deadlines.schedule(delayMs, () => {
       this.timers.delete(ref.id);
+      if (target !== null) this.untarget(ref.id);
       if (this.stopped) return;
       callback();
     });
     this.timers.set(ref.id, entry);
+    if (target !== null) {
+      this.timerTargets.set(ref.id, target);
+      if (target.timers === null) target.timers = new Set();
+      target.timers.add(ref.id);
+    }
     return ref;
+  }
+
+  private untarget(id: number): void {
+    const target = this.timerTargets.get(id);
+    if (target === undefined) return;
+    this.timerTargets.delete(id);
+    target.timers?.delete(id);
   }
 
   /** Returns the number of timers that have not fired. */
@@ -766,6 +804,7 @@ export class ActorSystem {
     this.scheduler.stop();
     this.deadlines.clear();
     this.timers.clear();
+    this.timerTargets.clear();
     this.replies.failAll(
       new StarweaveError('ERR_SYSTEM_STOPPED', 'the actor system shut down while a call was pending'),
     );
