@@ -1,0 +1,84 @@
+/**
+ * The shared buffer of partial matches. Each accepted event becomes a node that points to the
+ * node before it in its partial match, so partial matches that branch from one prefix share
+ * that prefix's nodes (the role of SASE's stacks and FlinkCEP's SharedBuffer). A node lives as
+ * long as some partial match, held match or snapshot refers to it; the garbage collector frees
+ * the rest.
+ */
+import type { MatchContext, MatchEvents } from './types.js';
+
+/** One event bound to one positive step of a partial match. */
+export class BufferNode {
+  constructor(
+    readonly event: unknown,
+    /** Index of the positive step the event is bound to. */
+    readonly step: number,
+    /** The previous node of the partial match, or null for its first event. */
+    readonly prev: BufferNode | null,
+    /** Position of the event in the processing order of the engine. */
+    readonly seq: number,
+    /** Event time of the event. */
+    readonly time: number,
+  ) {}
+}
+
+/** The context handed to conditions; one instance is reused for every evaluation. */
+export class BufferContext implements MatchContext<any> {
+  node: BufferNode | null = null;
+  timestamp = 0;
+
+  constructor(private readonly names: readonly string[]) {}
+
+  events(name: string): any[] {
+    const step = this.names.indexOf(name);
+    const events: unknown[] = [];
+    if (step < 0) return events;
+    for (let node = this.node; node !== null; node = node.prev) {
+      if (node.step === step) events.push(node.event);
+    }
+    return events.reverse();
+  }
+}
+
+/** Builds the events-per-step object of the partial match that ends at `node`. */
+export function materialize(node: BufferNode | null, names: readonly string[]): MatchEvents<any> {
+  const events: Record<string, unknown[]> = {};
+  for (const name of names) events[name] = [];
+  for (let current = node; current !== null; current = current.prev) {
+    events[names[current.step]!]!.push(current.event);
+  }
+  for (const name of names) events[name]!.reverse();
+  return events;
+}
+
+/** Returns the first node of the partial match that ends at `node`. */
+export function firstNode(node: BufferNode): BufferNode {
+  let current = node;
+  while (current.prev !== null) current = current.prev;
+  return current;
+}
+
+/** Compares two partial matches by the positions of their events, then by their steps. */
+export function compareChains(left: BufferNode, right: BufferNode): number {
+  const a = chainOf(left);
+  const b = chainOf(right);
+  const length = Math.min(a.length, b.length);
+  for (let index = 0; index < length; index += 1) {
+    const difference = a[index]!.seq - b[index]!.seq;
+    if (difference !== 0) return difference;
+  }
+  if (a.length !== b.length) return a.length - b.length;
+  for (let index = 0; index < length; index += 1) {
+    const difference = a[index]!.step - b[index]!.step;
+    if (difference !== 0) return difference;
+  }
+  return 0;
+}
+
+function chainOf(node: BufferNode): BufferNode[] {
+  const chain: BufferNode[] = [];
+  for (let current: BufferNode | null = node; current !== null; current = current.prev) {
+    chain.push(current);
+  }
+  return chain.reverse();
+}
