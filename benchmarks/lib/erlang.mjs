@@ -39,7 +39,9 @@ export function ensureErlang(log) {
     (spawnSync('apt-get', ['update'], { stdio: 'inherit', env }).status === 0 && install());
 
   if (installed && erlangAvailable()) return true;
-  log('apt-get could not install erlang-base, so the Erlang peers are skipped');
+  log(
+    'erl is still not available after apt-get install erlang-base, so the Erlang peers are skipped',
+  );
   return false;
 }
 
