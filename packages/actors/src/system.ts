@@ -23,7 +23,10 @@ import { type Telemetry, createTelemetry } from './telemetry.js';
 import { ReplyRouter } from './reply-router.js';
 import { type Deadline, DeadlineQueue } from './deadline-queue.js';
 
-/** What a send interceptor decides for one message. */
+/**
+ * What a send interceptor decides for one message: deliver it, drop it, deliver it after
+ * `delayMs` on the system clock, or deliver `duplicate` copies in all.
+ */
 export type InterceptDecision =
   | 'deliver'
   | 'drop'
@@ -252,14 +255,22 @@ export class ActorSystem {
     } else if (decision === 'drop') {
       this.replies.drop(message);
     } else if (typeof decision === 'object' && decision !== null && 'delayMs' in decision) {
+      const { delayMs } = decision;
+      if (typeof delayMs !== 'number' || !Number.isFinite(delayMs) || delayMs < 0) {
+        invalidArgument('interceptor decision', '{ delayMs } with a non-negative finite number', decision);
+      }
       const pid = target.pid;
       this.trackTimer(() => {
         const later = this.table.get(pid.id);
         if (later === undefined) return;
         if (!this.replies.route(message)) later.deliver(message);
-      }, decision.delayMs);
+      }, delayMs);
     } else if (typeof decision === 'object' && decision !== null && 'duplicate' in decision) {
-      const copies = Math.max(1, Math.floor(decision.duplicate));
+      // { duplicate: n } delivers n copies in all.
+      const copies = decision.duplicate;
+      if (!Number.isInteger(copies) || copies < 1) {
+        invalidArgument('interceptor decision', '{ duplicate } with a positive integer', decision);
+      }
       for (let i = 0; i < copies; i++) {
         if (!this.replies.route(message)) target.deliver(message);
       }
