@@ -7,7 +7,7 @@ import { decodeStored, encodeStored } from './codec.js';
 import type { PersistedEvent } from './journal.js';
 import { decodeError, encodeError } from './store-errors.js';
 import type { Upcasters } from './upcasters.js';
-import { checkTag } from './validate.js';
+import { checkEventType, checkTag } from './validate.js';
 
 /** An event checked and encoded for a store. */
 export interface EncodedEvent {
@@ -57,8 +57,7 @@ function encodeEvent(
     tags?: unknown;
   };
 
-  const eventType = type === undefined ? typeOfPayload(payload) : type;
-  if (typeof eventType !== 'string') invalidArgument(`${name}.type`, 'a string', type);
+  const eventType = checkEventType(`${name}.type`, type === undefined ? typeOfPayload(payload) : type);
 
   const newest = upcasters.currentVersion(eventType);
   const eventVersion = version ?? newest;

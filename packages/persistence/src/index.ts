@@ -11,7 +11,7 @@ export {
   type StoreOptions,
   type WallClock,
 } from './store-options.js';
-export { MAX_PERSISTENCE_ID_LENGTH, MAX_TAG_LENGTH } from './validate.js';
+export { MAX_EVENT_TYPE_LENGTH, MAX_PERSISTENCE_ID_LENGTH, MAX_TAG_LENGTH } from './validate.js';
 export { DEFAULT_BUSY_TIMEOUT_MS, type SqliteOptions } from './sqlite/connection.js';
 export { SQLITE_SCHEMA_VERSION } from './sqlite/migrations.js';
 export { SqliteJournal, type SqliteJournalOptions } from './sqlite/sqlite-journal.js';
@@ -19,3 +19,12 @@ export {
   SqliteSnapshotStore,
   type SqliteSnapshotStoreOptions,
 } from './sqlite/sqlite-snapshot-store.js';
+export {
+  DEFAULT_CONNECTION_TIMEOUT_MS,
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_SCHEMA,
+  type PgOptions,
+} from './pg/connection.js';
+export { PG_SCHEMA_VERSION } from './pg/migrations.js';
+export { PgJournal, type PgJournalOptions } from './pg/pg-journal.js';
+export { PgSnapshotStore, type PgSnapshotStoreOptions } from './pg/pg-snapshot-store.js';

@@ -69,8 +69,8 @@ export interface JournalCounters {
  * highest sequence number that the writer has seen (0 for a new id), so an append that another
  * writer overtook fails instead of interleaving.
  *
- * Writes take effect in the order they were called; reads see every write whose promise has
- * resolved.
+ * Writes take effect in the order they were called, and a read sees every write of the same
+ * journal instance that was called before it, awaited or not.
  */
 export interface Journal {
   /**

@@ -10,16 +10,15 @@ export const MAX_PERSISTENCE_ID_LENGTH = 255;
 /** The longest tag accepted, in UTF-16 code units. */
 export const MAX_TAG_LENGTH = 255;
 
-/** Checks a persistence id: a non-empty string of at most 255 characters. */
+/** The longest event type accepted, in UTF-16 code units. */
+export const MAX_EVENT_TYPE_LENGTH = 255;
+
+/**
+ * Checks a persistence id: a non-empty string of at most 255 characters without NUL, which
+ * PostgreSQL's text type cannot store.
+ */
 export function checkPersistenceId(value: unknown): string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_PERSISTENCE_ID_LENGTH) {
-    invalidArgument(
-      'persistenceId',
-      `a non-empty string of at most ${MAX_PERSISTENCE_ID_LENGTH} characters`,
-      value,
-    );
-  }
-  return value;
+  return checkText('persistenceId', value, MAX_PERSISTENCE_ID_LENGTH);
 }
 
 /** Checks a sequence number or offset: a non-negative safe integer. */
@@ -30,12 +29,34 @@ export function checkSeq(name: string, value: unknown): number {
   return value;
 }
 
-/** Checks a tag: a non-empty string of at most 255 characters. */
+/** Checks a tag: a non-empty string of at most 255 characters without NUL. */
 export function checkTag(name: string, value: unknown): string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_TAG_LENGTH) {
-    invalidArgument(name, `a non-empty string of at most ${MAX_TAG_LENGTH} characters`, value);
+  return checkText(name, value, MAX_TAG_LENGTH);
+}
+
+/** Checks an event type: a string of at most 255 characters without NUL; it may be empty. */
+export function checkEventType(name: string, value: unknown): string {
+  if (!isText(value, 0, MAX_EVENT_TYPE_LENGTH)) {
+    const expected = `a string of at most ${MAX_EVENT_TYPE_LENGTH} characters without NUL`;
+    invalidArgument(name, expected, value);
   }
   return value;
+}
+
+function checkText(name: string, value: unknown, maxLength: number): string {
+  if (!isText(value, 1, maxLength)) {
+    invalidArgument(name, `a non-empty string of at most ${maxLength} characters without NUL`, value);
+  }
+  return value;
+}
+
+function isText(value: unknown, minLength: number, maxLength: number): value is string {
+  return (
+    typeof value === 'string' &&
+    value.length >= minLength &&
+    value.length <= maxLength &&
+    !value.includes('\u0000')
+  );
 }
 
 /** Checks a positive integer option, such as a page size. */
