@@ -27,6 +27,8 @@ export interface PgOptions {
   password?: string;
   /** The largest number of connections the pool opens. Default 10. */
   max?: number;
+  /** The name the connections show in pg_stat_activity. Default `'starweave'`. */
+  applicationName?: string;
   /** How long to wait for a connection before failing with ERR_NOCONNECTION, in ms. Default 5000. */
   connectionTimeoutMs?: number;
   /** The schema of the tables, created when missing. Default `'starweave'`. */
@@ -93,6 +95,7 @@ export function createPgConnection(options: PgOptions, logger: Logger): PgConnec
     user: options.user,
     password: options.password,
     max: checkPositiveInteger('max', options.max ?? 10),
+    application_name: options.applicationName ?? 'starweave',
     connectionTimeoutMillis: timeout,
   });
   const target = describeTarget(options);
