@@ -271,6 +271,7 @@ export class Proc implements ProcessContext, Runnable {
         box.removeAt(i);
         this.reductions++;
         this.current = message;
+        if (this.warned && box.length === 0) this.warned = false;
         this.clearWait();
         resolve(message);
         return scanned;
@@ -375,6 +376,8 @@ export class Proc implements ProcessContext, Runnable {
           box.removeAt(i);
           this.reductions++;
           this.current = message;
+          // A drained mailbox re-arms the long-mailbox warning, as in handleMessage dispatch.
+          if (this.warned && box.length === 0) this.warned = false;
           return Promise.resolve(message);
         }
       }
