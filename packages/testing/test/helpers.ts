@@ -1,0 +1,28 @@
+/**
+ * Shared test helpers: test systems that shut down after each test of the calling file.
+ */
+import { afterEach } from 'vitest';
+import { type TestSystem, type TestSystemOptions, createTestSystem } from '@starweave/testing';
+
+/** Returns a factory of test systems; every system it made is shut down after each test. */
+export function useTestSystems(): (options?: TestSystemOptions) => TestSystem {
+  const made: TestSystem[] = [];
+  afterEach(async () => {
+    for (const t of made.splice(0)) await t.shutdown();
+  });
+  return (options = {}) => {
+    const t = createTestSystem({ seed: 1, ...options });
+    made.push(t);
+    return t;
+  };
+}
+
+/** Runs `action` and returns what it rejects with; fails when it resolves. */
+export async function rejectionOf(action: Promise<unknown>): Promise<unknown> {
+  try {
+    await action;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the promise to reject');
+}
