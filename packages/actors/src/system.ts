@@ -204,7 +204,7 @@ export class ActorSystem {
     }
     if (linkTo !== null) this.addLink(linkTo, proc);
     if (this.telemetry.listenerCount('process.spawned') > 0) {
-      this.telemetry.emit('process.spawned', { pid: proc.pid, name });
+      this.emitEvent('process.spawned', { pid: proc.pid, name });
     }
     if (proc.needsStart()) this.scheduler.enqueue(proc);
     return proc;
@@ -503,7 +503,7 @@ export class ActorSystem {
       proc.watchers = null;
     }
     if (this.telemetry.listenerCount('process.exited') > 0) {
-      this.telemetry.emit('process.exited', { pid: proc.pid, name: proc.name, reason });
+      this.emitEvent('process.exited', { pid: proc.pid, name: proc.name, reason });
     }
     proc.release();
     this.drainSignals();
@@ -545,7 +545,7 @@ export class ActorSystem {
       return;
     }
     if (viaLink && this.telemetry.listenerCount('process.link_exit') > 0) {
-      this.telemetry.emit('process.link_exit', { pid: to.pid, from, reason });
+      this.emitEvent('process.link_exit', { pid: to.pid, from, reason });
     }
     this.terminate(to, reason);
   }
@@ -776,12 +776,28 @@ export class ActorSystem {
       length,
       threshold: proc.mailboxWarning,
     });
-    this.telemetry.emit('process.mailbox_long', {
+    this.emitEvent('process.mailbox_long', {
       pid: proc.pid,
       name: proc.name,
       length,
       threshold: proc.mailboxWarning,
     });
+  }
+
+  /**
+   * @internal Calls each telemetry listener of `event`. Events fire in the middle of spawns,
+   * exits and sends, so a listener that throws is detached and logged, as Erlang's telemetry
+   * does with a failing handler, instead of leaving that step half done.
+   */
+  emitEvent(event: string, payload: unknown): void {
+    for (const listener of this.telemetry.rawListeners(event)) {
+      try {
+        listener(payload);
+      } catch (error) {
+        this.telemetry.removeListener(event, listener);
+        this.logger.log('error', 'system.telemetry_listener_failed', { event, reason: error });
+      }
+    }
   }
 
   // ---- lifecycle ----
