@@ -1,0 +1,18 @@
+/**
+ * @starweave/supervision: supervisors with OTP's semantics (strategies, restart types, restart
+ * intensity, ordered start and stop), dynamic and task supervisors, and applications.
+ */
+export * as Supervisor from './supervisor.js';
+export type { SupervisorRef } from './supervisor.js';
+export type {
+  AutoShutdown,
+  ChildSpec,
+  ChildType,
+  RestartType,
+  ShutdownPolicy,
+} from './child-spec.js';
+export type { SupervisorOptions, Strategy } from './supervisor-options.js';
+export type { BackoffOptions } from './backoff.js';
+export type { ChildCounts, ChildInfo, ChildSpecInfo } from './protocol.js';
+export type { ChildStatus, SupervisorTree, TreeNode } from './tree.js';
+export { SupervisorEvent, type SupervisorEventFields } from './reports.js';
