@@ -823,11 +823,13 @@ export class ActorSystem {
    */
   async shutdown(): Promise<void> {
     if (this.stopped) return;
+    // Stopped first, so that a DOWN callback run by the exits below cannot spawn a process
+    // or set a timer that would outlive the shutdown.
+    this.stopped = true;
     for (const proc of [...this.table.values()]) {
       if (proc !== this.root) this.terminate(proc, 'shutdown');
     }
     this.terminate(this.root, 'shutdown');
-    this.stopped = true;
     this.scheduler.stop();
     this.deadlines.clear();
     this.timers.clear();
