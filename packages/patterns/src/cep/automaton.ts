@@ -52,7 +52,11 @@ export class KeyState {
   scheduledAt = Number.POSITIVE_INFINITY;
   removed = false;
 
-  constructor(readonly key: string | number) {}
+  constructor(
+    readonly key: string | number,
+    /** Position of the event that created this state; orders timers of equal time. */
+    readonly createdSeq: number,
+  ) {}
 }
 
 /** Where the automaton reports what it finds. */

@@ -302,7 +302,7 @@ export class CepEngine<E, B extends object = {}> {
     this.time = time;
     let state = this.keys.get(key);
     if (state === undefined) {
-      state = new KeyState(key);
+      state = new KeyState(key, this.seq);
       this.keys.set(key, state);
     }
     const seq = this.seq;
@@ -325,7 +325,7 @@ export class CepEngine<E, B extends object = {}> {
     const deadline = this.automaton.deadline(state);
     if (deadline < state.scheduledAt) {
       state.scheduledAt = deadline;
-      this.timers.push(deadline, state);
+      this.timers.push(deadline, state, state.createdSeq);
     }
   }
 

@@ -50,7 +50,7 @@ export interface CepSnapshot {
   closed: boolean;
   counters: Record<string, number>;
   nodes: SnapshotNode[];
-  keys: [key: CepKey, runs: SnapshotRun[], held: SnapshotHeld[]][];
+  keys: [key: CepKey, createdSeq: number, runs: SnapshotRun[], held: SnapshotHeld[]][];
   buffer: SnapshotBuffered[];
 }
 
@@ -112,7 +112,7 @@ export function writeSnapshot(state: EngineState): CepSnapshot {
       completion.order,
       completion.completedAt,
     ]);
-    keys.push([keyState.key, runs, held]);
+    keys.push([keyState.key, keyState.createdSeq, runs, held]);
   }
 
   return {
@@ -159,8 +159,8 @@ export function readSnapshot(snapshot: CepSnapshot, pattern: CompiledPattern): E
   const nodeAt = (index: number): BufferNode => nodes[index] ?? invalidSnapshot(`node ${index} is missing`);
 
   const keys = new Map<CepKey, KeyState>();
-  for (const [key, runs, held] of snapshot.keys) {
-    const keyState = new KeyState(key);
+  for (const [key, createdSeq, runs, held] of snapshot.keys) {
+    const keyState = new KeyState(key, createdSeq);
     keyState.runs = runs.map(
       ([node, step, count, modes, fresh, startSeq, startTime, lastTime, anchorTime, complete]) =>
         new Run(nodeAt(node), step, count, modes, fresh, startSeq, startTime, lastTime, anchorTime, complete),

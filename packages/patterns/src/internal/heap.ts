@@ -6,10 +6,16 @@
 /** One scheduled time and what it is for. */
 export interface TimerEntry<T> {
   time: number;
+  /** Orders entries of equal time, so that firing order does not depend on insertion order. */
+  tiebreak: number;
   target: T;
 }
 
-/** A min-heap of timer entries; ties pop in no particular order. */
+function before(left: TimerEntry<unknown>, right: TimerEntry<unknown>): boolean {
+  return left.time < right.time || (left.time === right.time && left.tiebreak < right.tiebreak);
+}
+
+/** A min-heap of timer entries ordered by time, then by tiebreak. */
 export class TimerHeap<T> {
   private readonly entries: TimerEntry<T>[] = [];
 
@@ -24,17 +30,18 @@ export class TimerHeap<T> {
   }
 
   /** Adds an entry. */
-  push(time: number, target: T): void {
+  push(time: number, target: T, tiebreak = 0): void {
     const entries = this.entries;
-    entries.push({ time, target });
+    const entry = { time, tiebreak, target };
+    entries.push(entry);
     let index = entries.length - 1;
     while (index > 0) {
       const parent = (index - 1) >> 1;
-      if (entries[parent]!.time <= time) break;
+      if (!before(entry, entries[parent]!)) break;
       entries[index] = entries[parent]!;
       index = parent;
     }
-    entries[index] = { time, target };
+    entries[index] = entry;
   }
 
   /** Removes and returns the earliest entry, or undefined when empty. */
@@ -49,8 +56,8 @@ export class TimerHeap<T> {
       const left = 2 * index + 1;
       if (left >= length) break;
       const right = left + 1;
-      const child = right < length && entries[right]!.time < entries[left]!.time ? right : left;
-      if (entries[child]!.time >= last.time) break;
+      const child = right < length && before(entries[right]!, entries[left]!) ? right : left;
+      if (!before(entries[child]!, last)) break;
       entries[index] = entries[child]!;
       index = child;
     }
