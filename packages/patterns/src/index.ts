@@ -26,3 +26,12 @@ export type {
   MatchEvents,
   SkipStrategy,
 } from './cep/types.js';
+export {
+  type ClauseList,
+  type Clauses,
+  type ClausesOptions,
+  type NoMatch,
+  P,
+  clauses,
+  clausesFor,
+} from './match/clauses.js';
