@@ -15,7 +15,7 @@ export interface EncodedEvent {
   readonly version: number;
   /** The tags, or null when the event has none. */
   readonly tags: readonly string[] | null;
-  readonly payload: Buffer;
+  readonly payload: Uint8Array;
 }
 
 const NO_TAGS: readonly string[] = Object.freeze([]);
@@ -70,7 +70,7 @@ function encodeEvent(
     );
   }
 
-  let bytes: Buffer;
+  let bytes: Uint8Array;
   try {
     bytes = encodeStored(payload);
   } catch (error) {
@@ -104,6 +104,8 @@ export interface EventRow {
   version: number;
   tags: readonly string[] | null;
   timestamp: number;
+  /** The wire format version of `payload`. */
+  format: number;
   payload: Uint8Array;
 }
 
@@ -114,7 +116,7 @@ export interface EventRow {
 export function decodeEvent<P>(row: EventRow, upcasters: Upcasters): PersistedEvent<P> {
   let payload: unknown;
   try {
-    payload = upcasters.upcast(row.type, row.version, decodeStored(row.payload));
+    payload = upcasters.upcast(row.type, row.version, decodeStored(row.payload, row.format));
   } catch (error) {
     throw decodeError('event', row.persistenceId, row.seq, error);
   }

@@ -38,6 +38,7 @@ const MIGRATIONS: readonly Migration[] = [
         tags text[],
         written_at bigint NOT NULL,
         deleted boolean NOT NULL DEFAULT false,
+        format smallint NOT NULL,
         payload bytea,
         UNIQUE (persistence_id, seq)
       );
@@ -50,6 +51,7 @@ const MIGRATIONS: readonly Migration[] = [
         persistence_id text NOT NULL,
         seq bigint NOT NULL,
         written_at bigint NOT NULL,
+        format smallint NOT NULL,
         payload bytea NOT NULL,
         PRIMARY KEY (persistence_id, seq)
       );
@@ -59,7 +61,8 @@ const MIGRATIONS: readonly Migration[] = [
       -- written, and the new highest sequence or the one found when p_expected[i] was stale.
       CREATE FUNCTION ${s}.append_events(
         p_ids text[], p_expected bigint[], p_counts integer[], p_written_at bigint,
-        p_types text[], p_versions integer[], p_tags text[], p_payloads bytea[])
+        p_types text[], p_versions integer[], p_tags text[], p_format smallint,
+        p_payloads bytea[])
       RETURNS TABLE (written boolean, highest bigint)
       LANGUAGE plpgsql AS $fn$
       DECLARE
@@ -75,11 +78,12 @@ const MIGRATIONS: readonly Migration[] = [
             written := false;
             highest := head;
           ELSE
-            INSERT INTO ${s}.journal (persistence_id, seq, type, version, tags, written_at, payload)
+            INSERT INTO ${s}.journal
+              (persistence_id, seq, type, version, tags, written_at, format, payload)
             SELECT p_ids[i], head + n, p_types[done + n], p_versions[done + n],
                    CASE WHEN p_tags[done + n] IS NULL THEN NULL
                         ELSE ARRAY(SELECT json_array_elements_text(p_tags[done + n]::json)) END,
-                   p_written_at, p_payloads[done + n]
+                   p_written_at, p_format, p_payloads[done + n]
               FROM generate_series(1, p_counts[i]) AS n
              ORDER BY n;
             -- A statement of its own, after the events: the tags need the orderings just drawn.

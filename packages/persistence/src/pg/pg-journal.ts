@@ -2,7 +2,7 @@
  * The PostgreSQL journal: one writer that sends the appends queued while the previous batch was
  * in flight as one call of the append function, and readers that share the rest of the pool.
  */
-import type pg from 'pg';
+import { STORED_FORMAT } from '../codec.js';
 import { type EventRow, decodeEvent, encodeEvents, type EncodedEvent } from '../event-rows.js';
 import type { EventInput, Journal, JournalCounters, PersistedEvent } from '../journal.js';
 import { readPages } from '../read-pages.js';
@@ -43,8 +43,8 @@ interface QueuedBarrier {
 type QueuedWrite = QueuedAppend | QueuedDelete | QueuedBarrier;
 
 // Every read selects these columns in this order, so one function turns rows into events.
-const EVENT_COLUMNS = 'persistence_id, seq, ordering, type, version, tags, written_at, payload';
-type RawEventRow = [string, number, number, string, number, string[] | null, number, Buffer];
+const EVENT_COLUMNS = 'persistence_id, seq, ordering, type, version, tags, written_at, format, payload';
+type RawEventRow = [string, number, number, string, number, string[] | null, number, number, Buffer];
 
 /**
  * A {@link Journal} in a PostgreSQL schema.
@@ -280,7 +280,7 @@ export class PgJournal implements Journal {
     const types: string[] = [];
     const versions: number[] = [];
     const tags: Array<string | null> = [];
-    const payloads: Buffer[] = [];
+    const payloads: Uint8Array[] = [];
     for (const append of batch) {
       ids.push(append.persistenceId);
       expected.push(append.expectedSeq);
@@ -292,7 +292,8 @@ export class PgJournal implements Journal {
         payloads.push(event.payload);
       }
     }
-    const values = [ids, expected, counts, this.options.clock.now(), types, versions, tags, payloads];
+    const now = this.options.clock.now();
+    const values = [ids, expected, counts, now, types, versions, tags, STORED_FORMAT, payloads];
     const result = await withRetries(
       () =>
         this.connection.pool.query<[boolean, number]>({
@@ -360,7 +361,8 @@ export class PgJournal implements Journal {
         version: raw[4],
         tags: raw[5],
         timestamp: raw[6],
-        payload: raw[7],
+        format: raw[7],
+        payload: raw[8],
       };
       try {
         yield decodeEvent<P>(row, upcasters);
@@ -397,7 +399,7 @@ export class PgJournal implements Journal {
 function journalSql(schema: string) {
   const s = quoteSchema(schema);
   return {
-    append: `SELECT written, highest FROM ${s}.append_events($1, $2, $3, $4, $5, $6, $7, $8)`,
+    append: `SELECT written, highest FROM ${s}.append_events($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
     lock: `SELECT pg_advisory_xact_lock(${appendLockKey(schema)})`,
     replay: `SELECT ${EVENT_COLUMNS} FROM ${s}.journal
       WHERE persistence_id = $1 AND seq > $2 AND seq <= $3 AND NOT deleted

@@ -3,7 +3,7 @@
  * schema as the journal.
  */
 import { invalidArgument } from '@starweave/actors';
-import { decodeStored, encodeStored } from '../codec.js';
+import { STORED_FORMAT, decodeStored, encodeStored } from '../codec.js';
 import type { LoadSnapshotOptions, Snapshot, SnapshotStore } from '../snapshot-store.js';
 import { closedError, decodeError, encodeError } from '../store-errors.js';
 import { type ResolvedStoreOptions, type StoreOptions, resolveStoreOptions } from '../store-options.js';
@@ -66,7 +66,7 @@ export class PgSnapshotStore implements SnapshotStore {
     checkPersistenceId(persistenceId);
     checkSeq('seq', seq);
     if (state === undefined) invalidArgument('state', 'a value other than undefined', state);
-    let bytes: Buffer;
+    let bytes: Uint8Array;
     try {
       bytes = encodeStored(state);
     } catch (error) {
@@ -76,6 +76,7 @@ export class PgSnapshotStore implements SnapshotStore {
       persistenceId,
       seq,
       this.options.clock.now(),
+      STORED_FORMAT,
       bytes,
     ]);
   }
@@ -87,16 +88,16 @@ export class PgSnapshotStore implements SnapshotStore {
     this.checkOpen('load a snapshot');
     checkPersistenceId(persistenceId);
     const maxSeq = checkSeq('maxSeq', options.maxSeq ?? Number.MAX_SAFE_INTEGER);
-    const rows = await this.query<[number, number, Buffer]>(
+    const rows = await this.query<[number, number, number, Buffer]>(
       `load the snapshot of ${JSON.stringify(persistenceId)}`,
       this.sql.latest,
       [persistenceId, maxSeq],
     );
     if (rows.length === 0) return undefined;
-    const [seq, timestamp, payload] = rows[0]!;
+    const [seq, timestamp, format, payload] = rows[0]!;
     let state: unknown;
     try {
-      state = decodeStored(payload);
+      state = decodeStored(payload, format);
     } catch (error) {
       this.options.logger.log('error', 'persistence.decode_failed', {
         target: this.target,
@@ -148,10 +149,11 @@ export class PgSnapshotStore implements SnapshotStore {
 function snapshotSql(schema: string) {
   const s = quoteSchema(schema);
   return {
-    save: `INSERT INTO ${s}.snapshots (persistence_id, seq, written_at, payload) VALUES ($1, $2, $3, $4)
-      ON CONFLICT (persistence_id, seq)
-      DO UPDATE SET written_at = excluded.written_at, payload = excluded.payload`,
-    latest: `SELECT seq, written_at, payload FROM ${s}.snapshots
+    save: `INSERT INTO ${s}.snapshots (persistence_id, seq, written_at, format, payload)
+      VALUES ($1, $2, $3, $4, $5)
+      ON CONFLICT (persistence_id, seq) DO UPDATE
+      SET written_at = excluded.written_at, format = excluded.format, payload = excluded.payload`,
+    latest: `SELECT seq, written_at, format, payload FROM ${s}.snapshots
       WHERE persistence_id = $1 AND seq <= $2 ORDER BY seq DESC LIMIT 1`,
     deleteTo: `DELETE FROM ${s}.snapshots WHERE persistence_id = $1 AND seq <= $2`,
   };

@@ -3,6 +3,7 @@
  * checking each append's expected sequence against the journal and the appends before it.
  */
 import type Database from 'better-sqlite3';
+import { STORED_FORMAT } from '../codec.js';
 import type { EncodedEvent } from '../event-rows.js';
 
 /** One append waiting to be written. */
@@ -18,8 +19,8 @@ export interface PendingAppend {
  */
 export type AppendOutcome = { written: true; highestSeq: number } | { written: false; actualSeq: number };
 
-const COLUMNS = '(ordering, persistence_id, seq, type, version, tags, written_at, payload)';
-const ROW = '(?, ?, ?, ?, ?, ?, ?, ?)';
+const COLUMNS = '(ordering, persistence_id, seq, type, version, tags, written_at, format, payload)';
+const ROW = `(?, ?, ?, ?, ?, ?, ?, ${STORED_FORMAT}, ?)`;
 const PARAMS_PER_ROW = 8;
 
 // Events go in with multi-row INSERTs of 128, 64, ... 1 rows: one statement per chunk costs

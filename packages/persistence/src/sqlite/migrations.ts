@@ -29,6 +29,7 @@ const MIGRATIONS: readonly Migration[] = [
         tags TEXT,
         written_at INTEGER NOT NULL,
         deleted INTEGER NOT NULL DEFAULT 0,
+        format INTEGER NOT NULL,
         payload BLOB
       );
       CREATE UNIQUE INDEX starweave_journal_seq ON starweave_journal (persistence_id, seq);
@@ -41,6 +42,7 @@ const MIGRATIONS: readonly Migration[] = [
         persistence_id TEXT NOT NULL,
         seq INTEGER NOT NULL,
         written_at INTEGER NOT NULL,
+        format INTEGER NOT NULL,
         payload BLOB NOT NULL,
         PRIMARY KEY (persistence_id, seq)
       ) WITHOUT ROWID;

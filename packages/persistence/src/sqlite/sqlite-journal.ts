@@ -23,8 +23,8 @@ interface QueuedAppend extends PendingAppend {
 }
 
 // Every read selects these columns in this order, so one function turns rows into events.
-const EVENT_COLUMNS = 'persistence_id, seq, ordering, type, version, tags, written_at, payload';
-type RawEventRow = [string, number, number, string, number, string | null, number, Uint8Array];
+const EVENT_COLUMNS = 'persistence_id, seq, ordering, type, version, tags, written_at, format, payload';
+type RawEventRow = [string, number, number, string, number, string | null, number, number, Uint8Array];
 
 /**
  * A {@link Journal} in an SQLite file or in memory.
@@ -254,7 +254,8 @@ export class SqliteJournal implements Journal {
         version: raw[4],
         tags: raw[5] === null ? null : (JSON.parse(raw[5]) as string[]),
         timestamp: raw[6],
-        payload: raw[7],
+        format: raw[7],
+        payload: raw[8],
       };
       try {
         yield decodeEvent<P>(row, upcasters);

@@ -4,7 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import { invalidArgument } from '@starweave/actors';
-import { decodeStored, encodeStored } from '../codec.js';
+import { STORED_FORMAT, decodeStored, encodeStored } from '../codec.js';
 import type { LoadSnapshotOptions, Snapshot, SnapshotStore } from '../snapshot-store.js';
 import { closedError, decodeError, encodeError } from '../store-errors.js';
 import { type ResolvedStoreOptions, type StoreOptions, resolveStoreOptions } from '../store-options.js';
@@ -43,13 +43,14 @@ export class SqliteSnapshotStore implements SnapshotStore {
     this.filename = connections.filename;
     this.options = options;
     this.upsert = connections.writer.prepare(
-      `INSERT INTO starweave_snapshots (persistence_id, seq, written_at, payload) VALUES (?, ?, ?, ?)
-       ON CONFLICT (persistence_id, seq)
-       DO UPDATE SET written_at = excluded.written_at, payload = excluded.payload`,
+      `INSERT INTO starweave_snapshots (persistence_id, seq, written_at, format, payload)
+       VALUES (?, ?, ?, ${STORED_FORMAT}, ?)
+       ON CONFLICT (persistence_id, seq) DO UPDATE
+       SET written_at = excluded.written_at, format = excluded.format, payload = excluded.payload`,
     );
     this.latest = connections.reader
       .prepare(
-        `SELECT seq, written_at, payload FROM starweave_snapshots
+        `SELECT seq, written_at, format, payload FROM starweave_snapshots
          WHERE persistence_id = ? AND seq <= ? ORDER BY seq DESC LIMIT 1`,
       )
       .raw();
@@ -78,7 +79,7 @@ export class SqliteSnapshotStore implements SnapshotStore {
     checkPersistenceId(persistenceId);
     checkSeq('seq', seq);
     if (state === undefined) invalidArgument('state', 'a value other than undefined', state);
-    let bytes: Buffer;
+    let bytes: Uint8Array;
     try {
       bytes = encodeStored(state);
     } catch (error) {
@@ -98,17 +99,17 @@ export class SqliteSnapshotStore implements SnapshotStore {
     this.checkOpen('load a snapshot');
     checkPersistenceId(persistenceId);
     const maxSeq = checkSeq('maxSeq', options.maxSeq ?? Number.MAX_SAFE_INTEGER);
-    let row: [number, number, Uint8Array] | undefined;
+    let row: [number, number, number, Uint8Array] | undefined;
     try {
       row = this.latest.get(persistenceId, maxSeq) as typeof row;
     } catch (error) {
       throw toStoreError(error, this.filename, `load the snapshot of ${JSON.stringify(persistenceId)}`);
     }
     if (row === undefined) return undefined;
-    const [seq, timestamp, payload] = row;
+    const [seq, timestamp, format, payload] = row;
     let state: unknown;
     try {
-      state = decodeStored(payload);
+      state = decodeStored(payload, format);
     } catch (error) {
       this.options.logger.log('error', 'persistence.decode_failed', {
         filename: this.filename,

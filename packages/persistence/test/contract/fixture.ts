@@ -27,11 +27,8 @@ export interface StoreFixture {
 /** Creates the fixture of one test. */
 export type FixtureFactory = () => Promise<StoreFixture>;
 
-/**
- * Bytes that are not a stored value: the versioned marker and version 1, then a msgpack array
- * header that promises two elements and ends after one.
- */
-export const CORRUPT_BYTES = Uint8Array.from([0xc1, 0x01, 0x92, 0x01]);
+/** Bytes that are not msgpack: an array header that promises two elements, then only one. */
+export const CORRUPT_BYTES = Uint8Array.from([0x92, 0x01]);
 
 /** Collects an async iterable into an array. */
 export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {

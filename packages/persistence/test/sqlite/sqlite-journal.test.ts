@@ -158,6 +158,19 @@ describe('SqliteJournal.append', () => {
 });
 
 describe('SqliteJournal.replay', () => {
+  it('fails with ERR_DECODE on a payload in an unknown wire format', async () => {
+    const journal = await SqliteJournal.open({ filename });
+    await journal.append('a', deposits(2), 0);
+    const db = new Database(filename);
+    db.prepare('UPDATE starweave_journal SET format = 9 WHERE seq = 2').run();
+    db.close();
+
+    const reading = collect(journal.replay('a'));
+    await expect(reading).rejects.toMatchObject({ code: 'ERR_DECODE', details: { seq: 2 } });
+    await expect(reading).rejects.toThrow(/wire format 9/);
+    await journal.close();
+  });
+
   it('lets appends run while a replay is paused between pages', async () => {
     const journal = await SqliteJournal.open({ filename, pageSize: 10 });
     await journal.append('a', deposits(25), 0);
@@ -176,7 +189,7 @@ describe('SqliteJournal.replay', () => {
     const journal = await SqliteJournal.open({ filename, logger });
     await journal.append('a', deposits(2), 0);
     const db = new Database(filename);
-    db.prepare("UPDATE starweave_journal SET payload = x'00' WHERE seq = 2").run();
+    db.prepare("UPDATE starweave_journal SET payload = x'9201' WHERE seq = 2").run();
     db.close();
 
     await expect(collect(journal.replay('a'))).rejects.toMatchObject({ code: 'ERR_DECODE' });
