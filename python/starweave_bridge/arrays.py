@@ -36,7 +36,7 @@ def encode_array(array, path):
         raise EncodeError(f"cannot encode {path}: a dimension of {array.shape} exceeds 2^32 - 1.")
 
     # Both calls return the array itself when it is already C-contiguous and little-endian.
-    array = np.ascontiguousarray(array, dtype=_LITTLE[name])
+    array = np.asarray(array, dtype=_LITTLE[name], order="C")
 
     header = bytearray(_header_length(name, array.ndim))
     header[0] = len(name)
@@ -51,14 +51,17 @@ def encode_array(array, path):
 def decode_array(payload):
     """Read an extension 0x12 payload as a read-only array that views ``payload`` in place."""
     if len(payload) < 2:
-        raise DecodeError(f"invalid typed array (extension 0x12): {len(payload)} bytes is too short.")
+        raise DecodeError(
+            f"invalid typed array (extension 0x12): {len(payload)} bytes is too short."
+        )
     name_length = payload[0]
     if 2 + name_length > len(payload):
         raise DecodeError("invalid typed array (extension 0x12): the dtype runs past the payload.")
     name = bytes(payload[1 : 1 + name_length]).decode("ascii", errors="replace")
     if name not in _LITTLE:
         raise DecodeError(
-            f"invalid typed array (extension 0x12): dtype {name!r} is not one of {', '.join(DTYPES)}."
+            f"invalid typed array (extension 0x12): dtype {name!r} is not one of "
+            f"{', '.join(DTYPES)}."
         )
     ndim = payload[1 + name_length]
     header = _header_length(name, ndim)

@@ -91,8 +91,11 @@ class Codec:
             return msgpack.ExtType(EXT_NDARRAY, encode_array(value, path))
         if isinstance(value, (Pid, Ref)):
             if not isinstance(value.node, str) or not isinstance(value.id, int) or value.id < 0:
-                raise EncodeError(f"cannot encode {path}: {value!r} needs a str node and an id >= 0.")
-            return msgpack.ExtType(EXT_PID if kind is Pid else EXT_REF, _pack([value.node, value.id]))
+                raise EncodeError(
+                    f"cannot encode {path}: {value!r} needs a str node and an id >= 0."
+                )
+            code = EXT_PID if kind is Pid else EXT_REF
+            return msgpack.ExtType(code, _pack([value.node, value.id]))
         if isinstance(value, datetime.datetime):
             if value.tzinfo is None:
                 raise EncodeError(
@@ -104,11 +107,10 @@ class Codec:
             return self._prepare(_numpy_scalar(value, path), path, depth, ancestors)
         if isinstance(value, (bytearray, memoryview)):
             return bytes(value)
-        if isinstance(value, (bool, int, float, str)):
+        for base in (bool, int, float, str):
             # Subclasses such as IntEnum travel as their base value.
-            base = bool if isinstance(value, bool) else int if isinstance(value, int) else None
-            base = base or (float if isinstance(value, float) else str)
-            return self._prepare(base(value), path, depth, ancestors)
+            if isinstance(value, base):
+                return self._prepare(base(value), path, depth, ancestors)
 
         if id(value) in ancestors:
             raise EncodeError(
@@ -116,7 +118,9 @@ class Codec:
                 "break the cycle first."
             )
         if depth >= self.max_depth:
-            raise EncodeError(f"cannot encode {path}: nesting deeper than max_depth {self.max_depth}.")
+            raise EncodeError(
+                f"cannot encode {path}: nesting deeper than max_depth {self.max_depth}."
+            )
         ancestors.add(id(value))
         try:
             return self._prepare_container(value, path, depth + 1, ancestors)
@@ -126,14 +130,17 @@ class Codec:
     def _prepare_container(self, value, path, depth, ancestors):
         prepare = self._prepare
         if isinstance(value, (list, tuple)):
+            # Plain items skip the call, which keeps long lists of numbers fast.
             return [
-                item if type(item) in _PLAIN else prepare(item, f"{path}[{index}]", depth, ancestors)
+                item if type(item) in _PLAIN
+                else prepare(item, f"{path}[{index}]", depth, ancestors)
                 for index, item in enumerate(value)
             ]
         if isinstance(value, dict):
             if all(type(key) is str for key in value):
                 return {
-                    key: item if type(item) in _PLAIN else prepare(item, f"{path}[{key!r}]", depth, ancestors)
+                    key: item if type(item) in _PLAIN
+                    else prepare(item, f"{path}[{key!r}]", depth, ancestors)
                     for key, item in value.items()
                 }
             flat = []
@@ -206,7 +213,9 @@ class Codec:
             try:
                 return {_hashable(inner[i]): inner[i + 1] for i in range(0, len(inner), 2)}
             except TypeError as error:
-                raise DecodeError(f"invalid Map (extension 0x15): a key is unhashable: {error}") from error
+                raise DecodeError(
+                    f"invalid Map (extension 0x15): a key is unhashable: {error}"
+                ) from error
         if code == EXT_SET:
             inner = self.decode(payload)
             if not isinstance(inner, list):
@@ -214,7 +223,9 @@ class Codec:
             try:
                 return {_hashable(item) for item in inner}
             except TypeError as error:
-                raise DecodeError(f"invalid Set (extension 0x16): a member is unhashable: {error}") from error
+                raise DecodeError(
+                    f"invalid Set (extension 0x16): a member is unhashable: {error}"
+                ) from error
         if code == EXT_ERROR:
             return _build_error(self.decode(payload))
         raise DecodeError(f"unknown extension type {code:#x}")
@@ -243,7 +254,9 @@ class Codec:
 def _numpy_scalar(value, path):
     if isinstance(value, (np.integer, np.floating, np.bool_)):
         return value.item()
-    raise EncodeError(f"cannot encode {path}: numpy scalar of dtype {value.dtype} is not supported.")
+    raise EncodeError(
+        f"cannot encode {path}: numpy scalar of dtype {value.dtype} is not supported."
+    )
 
 
 def _hashable(value):
