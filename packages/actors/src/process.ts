@@ -82,6 +82,8 @@ export class Proc implements ProcessContext, Runnable {
   // True from the call of an async process function until its promise settles. Code of a
   // process that ended meanwhile is stopped quietly; a context used after that gets errors.
   private codeRunning = false;
+  // True for the system's root, whose receives are awaited by code outside any process.
+  private external = false;
   private suspended = false;
   // Receive state of an async process: the predicate it waits on (or MATCH_ANY), where the
   // scan resumes, and how to resume the waiting code.
@@ -106,6 +108,7 @@ export class Proc implements ProcessContext, Runnable {
   /** Marks the process as running without calling its body; used for the system's root. */
   markStarted(): void {
     this.started = true;
+    this.external = true;
   }
 
   /** True when the process has an `init` or a function still to start. */
@@ -297,6 +300,23 @@ export class Proc implements ProcessContext, Runnable {
     this.clearWait();
   }
 
+  /**
+   * Ends the receive state of the system's root as it ends: code outside the system awaits
+   * that receive, so it fails with ERR_SYSTEM_STOPPED instead of hanging.
+   */
+  failExternalWait(): void {
+    const reject = this.waitReject;
+    this.clearWait();
+    if (this.external && reject !== null) reject(this.stoppedError());
+  }
+
+  private stoppedError(): StarweaveError {
+    return new StarweaveError(
+      'ERR_SYSTEM_STOPPED',
+      `the system's root process ${this.pid} has ended, so system.receive cannot wait; the system shut down.`,
+    );
+  }
+
   /** Releases what the process holds so that a lingering reference keeps little alive. */
   release(): void {
     this.body = null;
@@ -341,7 +361,7 @@ export class Proc implements ProcessContext, Runnable {
     if (!this.alive) {
       // The process ended while its code still ran; the code stops here for good.
       if (this.codeRunning) return new Promise(() => {});
-      return Promise.reject(this.endedError('receive'));
+      return Promise.reject(this.external ? this.stoppedError() : this.endedError('receive'));
     }
     if (this.kind !== Kind.Async) {
       return Promise.reject(

@@ -461,7 +461,8 @@ export class ActorSystem {
   terminate(proc: Proc, reason: Reason): void {
     if (!proc.alive) return;
     proc.alive = false;
-    proc.dropWait();
+    if (proc === this.root) proc.failExternalWait();
+    else proc.dropWait();
     this.table.delete(proc.pid.id);
     // Names and keys are released before monitors fire, so a DOWN handler can re-register.
     if (proc.name !== undefined) {
