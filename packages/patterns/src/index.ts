@@ -35,3 +35,22 @@ export {
   clauses,
   clausesFor,
 } from './match/clauses.js';
+export { QuantileSketch, type SketchData } from './windows/sketch.js';
+export {
+  type WindowAggregatorOptions,
+  type WindowData,
+  type WindowLate,
+  type WindowOutput,
+  type WindowResult,
+  type WindowSnapshot,
+  type WindowSpec,
+  type WindowStats,
+  WindowAggregator,
+} from './windows/window-aggregator.js';
+export type { Anomaly, DetectorOptions } from './detectors/anomaly.js';
+export { EwmaDetector, type EwmaDetectorOptions, type EwmaSnapshot } from './detectors/ewma.js';
+export {
+  RateOfChangeDetector,
+  type RateOfChangeDetectorOptions,
+  type RateOfChangeSnapshot,
+} from './detectors/rate-of-change.js';
