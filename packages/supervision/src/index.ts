@@ -16,3 +16,17 @@ export type { BackoffOptions } from './backoff.js';
 export type { ChildCounts, ChildInfo, ChildSpecInfo } from './protocol.js';
 export type { ChildStatus, SupervisorTree, TreeNode } from './tree.js';
 export { SupervisorEvent, type SupervisorEventFields } from './reports.js';
+export type {} from './telemetry.js';
+export * as DynamicSupervisor from './dynamic-supervisor.js';
+export type { DynamicChildSpec, DynamicSupervisorOptions } from './dynamic-supervisor-options.js';
+export * as TaskSupervisor from './task-supervisor.js';
+export type { TaskChildOptions, TaskOptions, TaskSupervisorOptions } from './task-supervisor.js';
+export type { SupervisedTask, TaskFunction, TaskOutcome, TaskReply } from './task.js';
+export * as Application from './application.js';
+export type {
+  ApplicationEntry,
+  ApplicationOptions,
+  ApplicationStatus,
+  RunningApplications,
+} from './application.js';
+export type { ApplicationModule } from './application-master.js';

@@ -15,6 +15,7 @@ import {
   terminateChildById,
 } from './child-management.js';
 import { newRecord } from './child-table.js';
+import { afterSuspend } from './after-suspend.js';
 import { type SupervisorRequest, ok } from './protocol.js';
 import { RestartRequest, childExited, runRestartRequest } from './restarts.js';
 import type { ResolvedSupervisorOptions } from './supervisor-options.js';
@@ -49,18 +50,6 @@ export function failedToStartChild(reason: unknown): FailedToStartChild | undefi
     return undefined;
   }
   return inner as FailedToStartChild;
-}
-
-/**
- * Runs `work` in a microtask, after the handler has returned its promise and the process has
- * suspended.
- * NOTE: a child stopped synchronously inside a handler delivers its EXIT to the supervisor
- * before the handler returns, which queues the supervisor again, and the core's scheduler then
- * runs it while it is suspended. Deferring the work avoids that until the core checks the
- * suspended flag itself.
- */
-export function afterSuspend<T>(work: () => T | Promise<T>): Promise<T> {
-  return Promise.resolve().then(work);
 }
 
 function isExit(message: unknown): message is ExitMessage {
