@@ -1,0 +1,93 @@
+/**
+ * Mailbox: an ordered queue with O(1) push and shift, and removal from the middle for
+ * selective receive.
+ */
+import { describe, expect, it } from 'vitest';
+import { Mailbox } from '@starweave/actors';
+
+function filled(count: number): Mailbox {
+  const box = new Mailbox();
+  for (let i = 0; i < count; i++) box.push(i);
+  return box;
+}
+
+describe('Mailbox', () => {
+  it('returns messages oldest first', () => {
+    const box = filled(3);
+
+    expect([box.shift(), box.shift(), box.shift()]).toEqual([0, 1, 2]);
+    expect(box.length).toBe(0);
+  });
+
+  it('reads a message by its index from the oldest', () => {
+    const box = filled(5);
+    box.shift();
+
+    expect(box.at(0)).toBe(1);
+    expect(box.at(3)).toBe(4);
+  });
+
+  it('removes a message from the middle and keeps the others in order', () => {
+    const box = filled(5);
+
+    expect(box.removeAt(2)).toBe(2);
+
+    expect(box.toArray()).toEqual([0, 1, 3, 4]);
+    expect(box.length).toBe(4);
+  });
+
+  it('removes the oldest message with removeAt(0)', () => {
+    const box = filled(3);
+
+    expect(box.removeAt(0)).toBe(0);
+
+    expect(box.toArray()).toEqual([1, 2]);
+  });
+
+  it('keeps order across compaction under steady flow', () => {
+    const box = new Mailbox();
+    const out: number[] = [];
+
+    for (let i = 0; i < 10_000; i++) {
+      box.push(i);
+      box.push(i + 0.5);
+      out.push(box.shift() as number);
+    }
+    while (box.length > 0) out.push(box.shift() as number);
+
+    const expected: number[] = [];
+    for (let i = 0; i < 10_000; i++) expected.push(i, i + 0.5);
+    expect(out).toEqual(expected);
+  });
+
+  it('frees the slots of taken messages, so its array does not grow without bound', () => {
+    const box = new Mailbox();
+
+    for (let i = 0; i < 100_000; i++) {
+      box.push({ payload: i });
+      box.shift();
+    }
+
+    expect(box.length).toBe(0);
+    expect((box as unknown as { items: unknown[] }).items.length).toBeLessThan(2048);
+  });
+
+  it('removes every message a predicate accepts and returns the count', () => {
+    const box = filled(10);
+    box.shift();
+
+    const removed = box.removeWhere((message) => (message as number) % 2 === 0);
+
+    expect(removed).toBe(4);
+    expect(box.toArray()).toEqual([1, 3, 5, 7, 9]);
+  });
+
+  it('drops everything with clear', () => {
+    const box = filled(10);
+
+    box.clear();
+
+    expect(box.length).toBe(0);
+    expect(box.toArray()).toEqual([]);
+  });
+});
