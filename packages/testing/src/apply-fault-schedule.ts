@@ -2,7 +2,14 @@
  * Runs a fault schedule against live processes on virtual time: each fault's target id is
  * resolved to a pid when its time comes, and that process gets an exit signal.
  */
-import { type ActorSystem, type Pid, StarweaveError, invalidArgument, isPid } from '@starweave/actors';
+import {
+  type ActorSystem,
+  type Pid,
+  StarweaveError,
+  formatReason,
+  invalidArgument,
+  isPid,
+} from '@starweave/actors';
 import type { FaultSchedule, ScheduledFault } from './arbitraries.js';
 import { formatValue } from './format-value.js';
 import { checkReason, kill } from './kill.js';
@@ -77,7 +84,7 @@ export async function applyFaultSchedule<Id>(
     const live = pid !== undefined && actorSystem.isAlive(pid) && !pid.equals(actorSystem.pid);
     notifyNote(
       actorSystem,
-      `fault ${index + 1}/${ordered.length}: ${formatValue(fault.target)} ${live ? String(pid) : '(no live process)'} reason ${formatValue(fault.reason)}`,
+      `fault ${index + 1}/${ordered.length}: ${formatValue(fault.target)} ${live ? String(pid) : '(no live process)'} reason ${formatReason(fault.reason)}`,
     );
     if (live) kill(actorSystem, pid, fault.reason);
     applied.push({ ...fault, pid, applied: live });

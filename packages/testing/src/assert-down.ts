@@ -8,6 +8,7 @@ import {
   type Pid,
   type Reason,
   checkTimeout,
+  formatReason,
   invalidArgument,
   isPid,
   isReason,
@@ -15,7 +16,6 @@ import {
   type Ref,
 } from '@starweave/actors';
 import { describeMailbox, describeWait } from './assert-receive.js';
-import { formatValue } from './format-value.js';
 import { contextOf, receiveWithin } from './receive-within.js';
 
 /** The reason an exit assertion expects: a reason, or a predicate over the actual reason. */
@@ -97,9 +97,9 @@ export async function assertDown(
       down.reason === 'noproc'
         ? ' The process was already dead when the monitor started; call assertDown before the action that ends it.'
         : '';
-    const expected = typeof reason === 'function' ? `a reason accepted by ${describeFn(reason)}` : formatValue(reason);
+    const expected = typeof reason === 'function' ? `a reason accepted by ${describeFn(reason)}` : formatReason(reason);
     throw new AssertionError({
-      message: `assertDown: ${down.pid} ended with reason ${formatValue(down.reason)}, expected ${expected}.${hint}`,
+      message: `assertDown: ${down.pid} ended with reason ${formatReason(down.reason)}, expected ${expected}.${hint}`,
       operator: 'assertDown',
     });
   }

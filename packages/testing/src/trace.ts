@@ -3,7 +3,7 @@
  * sends (with the fault applied to each), receives made through the kit's assertions, spawns,
  * exits, exits over links, supervisor restarts and any other telemetry events named.
  */
-import { type ActorSystem, type Pid, type Reason, invalidArgument } from '@starweave/actors';
+import { type ActorSystem, type Pid, type Reason, formatReason, invalidArgument } from '@starweave/actors';
 import { appendToMessage } from './failure-note.js';
 import { formatValue } from './format-value.js';
 import { kitState, sendLayer } from './kit-state.js';
@@ -199,9 +199,9 @@ function describeEntry(entry: TraceEntry): string {
     case 'spawn':
       return named(entry.pid, entry.name);
     case 'exit':
-      return `${named(entry.pid, entry.name)} reason ${formatValue(entry.reason)}`;
+      return `${named(entry.pid, entry.name)} reason ${formatReason(entry.reason)}`;
     case 'link_exit':
-      return `${entry.pid} ended by the link to ${entry.from}, reason ${formatValue(entry.reason)}`;
+      return `${entry.pid} ended by the link to ${entry.from}, reason ${formatReason(entry.reason)}`;
     case 'restart':
       return describeFields(entry.fields);
     case 'event':
@@ -229,7 +229,7 @@ function describeFields(fields: unknown): string {
     const pid = report.childPid === undefined ? '' : ` ${report.childPid}`;
     parts.push(`child${id}${pid}`);
   }
-  if ('reason' in report && report.reason !== undefined) parts.push(`reason ${formatValue(report.reason)}`);
+  if ('reason' in report && report.reason !== undefined) parts.push(`reason ${formatReason(report.reason)}`);
   if (report.delayMs !== undefined) parts.push(`delay ${report.delayMs} ms`);
   return parts.join(' ');
 }

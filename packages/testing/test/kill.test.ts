@@ -155,7 +155,7 @@ describe('kill', () => {
 
     kill(t.system, pid, { shutdown: 'maintenance' });
 
-    const down = await assertReceive(t.system, { type: 'DOWN', pid });
+    const down = (await assertReceive(t.system, { type: 'DOWN', pid })) as DownMessage;
     expect(down.reason).toEqual({ shutdown: 'maintenance' });
   });
 });
