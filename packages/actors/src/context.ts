@@ -30,15 +30,17 @@ export interface ProcessContext {
    * Waits for the oldest message that `selector` accepts (any message when omitted), leaving
    * others in the mailbox in order. Fails with ERR_RECEIVE_TIMEOUT after `timeoutMs`.
    */
-  receive<S extends Selector | undefined = undefined>(
+  // S has no default type: with one, TypeScript checked a predicate whose parameter has no
+  // annotation, such as `(m) => m.type === 'ping'`, against that default and rejected it.
+  receive<S extends Selector | undefined>(
     selector?: S,
     timeoutMs?: number | 'infinity',
-  ): Promise<S extends undefined ? any : Selected<S>>;
+  ): Promise<[S] extends [undefined] ? any : Selected<S>>;
   /** Like {@link ProcessContext.receive}, but resolves `undefined` on timeout. */
-  tryReceive<S extends Selector | undefined = undefined>(
+  tryReceive<S extends Selector | undefined>(
     selector: S,
     timeoutMs: number,
-  ): Promise<(S extends undefined ? any : Selected<S>) | undefined>;
+  ): Promise<([S] extends [undefined] ? any : Selected<S>) | undefined>;
 
   /** Links this process with `pid`; a dead `pid` sends this process a `'noproc'` exit signal. */
   link(pid: Pid): void;

@@ -280,18 +280,18 @@ export class ActorSystem {
   }
 
   /** Waits for a message to the system's root process; see `ProcessContext.receive`. */
-  receive<S extends Selector | undefined = undefined>(
+  receive<S extends Selector | undefined>(
     selector?: S,
     timeoutMs?: number | 'infinity',
-  ): Promise<S extends undefined ? any : Selected<S>> {
+  ): Promise<[S] extends [undefined] ? any : Selected<S>> {
     return this.root.receive(selector, timeoutMs);
   }
 
   /** Like {@link ActorSystem.receive}, but resolves `undefined` on timeout. */
-  tryReceive<S extends Selector | undefined = undefined>(
+  tryReceive<S extends Selector | undefined>(
     selector: S,
     timeoutMs: number,
-  ): Promise<(S extends undefined ? any : Selected<S>) | undefined> {
+  ): Promise<([S] extends [undefined] ? any : Selected<S>) | undefined> {
     return this.root.tryReceive(selector, timeoutMs);
   }
 
