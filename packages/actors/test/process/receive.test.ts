@@ -5,7 +5,7 @@
  */
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { P } from 'ts-pattern';
-import { type Pid, VirtualClock, isPid } from '@starweave/actors';
+import { type Pid, type ProcessContext, VirtualClock, isPid } from '@starweave/actors';
 import { hasCode, nextTurn, settle, useSystems, waitUntil } from '../helpers.js';
 
 const newSystem = useSystems();
@@ -23,7 +23,7 @@ function isPing(message: unknown): message is Ping {
 function probe(
   system: ReturnType<typeof newSystem>,
   messages: unknown[],
-  body: (self: Parameters<Parameters<typeof system.spawn>[0] & Function>[0]) => Promise<unknown>,
+  body: (self: ProcessContext) => Promise<unknown>,
 ): Pid {
   const pid = system.spawn(async (self) => {
     await self.receive((m) => m === 'go');
@@ -91,19 +91,22 @@ describe('ProcessContext.receive', () => {
 
   it('narrows the result type to what the selector picks', async () => {
     const system = newSystem();
-    probe(system, [{ type: 'ping', n: 3 }, { type: 'ping', n: 4 }, 'x'], async (self) => {
+    probe(system, [{ type: 'ping', n: 3 }, { type: 'ping', n: 4 }, 'x', { type: 'ping', n: 5 }], async (self) => {
       const guarded = await self.receive(isPing, 1000);
       expectTypeOf(guarded).toEqualTypeOf<Ping>();
+      // An inline guard whose parameter has no annotation compiles and narrows too.
+      const inline = await self.receive((m): m is Ping => (m as Ping | null)?.type === 'ping', 1000);
+      expectTypeOf(inline).toEqualTypeOf<Ping>();
       const matched = await self.receive({ type: P.string, n: P.number });
       expectTypeOf(matched).toEqualTypeOf<{ type: string; n: number }>();
       const any = await self.receive();
       expectTypeOf(any).toBeAny();
       const maybe = await self.tryReceive(isPing, 0);
       expectTypeOf(maybe).toEqualTypeOf<Ping | undefined>();
-      return [guarded.n, matched.n, any, maybe];
+      return [guarded.n, inline.n, matched.n, any, maybe];
     });
 
-    expect(await resultOf(system)).toEqual([3, 4, 'x', undefined]);
+    expect(await resultOf(system)).toEqual([3, 4, 5, 'x', undefined]);
   });
 
   it('waits for a matching message that arrives later', async () => {
