@@ -3,7 +3,7 @@
  * a column beside each payload, so the bytes stay plain msgpack that any reader can decode.
  * Stores import the codec from here alone, so its source can change in one place.
  */
-import { StarweaveError, WIRE_FORMAT_VERSION, decode, encode } from '@starweave/actors';
+import { decode, encode, StarweaveError, WIRE_FORMAT_VERSION } from '@starweave/actors';
 
 /** The wire format version that {@link encodeStored} writes and {@link decodeStored} reads. */
 export const STORED_FORMAT = WIRE_FORMAT_VERSION;

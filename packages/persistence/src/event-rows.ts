@@ -47,7 +47,11 @@ function encodeEvent(
   upcasters: Upcasters,
 ): EncodedEvent {
   const name = `events[${index}]`;
-  if (typeof event !== 'object' || event === null || (event as { payload?: unknown }).payload === undefined) {
+  if (
+    typeof event !== 'object' ||
+    event === null ||
+    (event as { payload?: unknown }).payload === undefined
+  ) {
     invalidArgument(name, 'an object with a payload other than undefined', event);
   }
   const { payload, type, version, tags } = event as {
@@ -57,11 +61,19 @@ function encodeEvent(
     tags?: unknown;
   };
 
-  const eventType = checkEventType(`${name}.type`, type === undefined ? typeOfPayload(payload) : type);
+  const eventType = checkEventType(
+    `${name}.type`,
+    type === undefined ? typeOfPayload(payload) : type,
+  );
 
   const newest = upcasters.currentVersion(eventType);
   const eventVersion = version ?? newest;
-  if (typeof eventVersion !== 'number' || !Number.isSafeInteger(eventVersion) || eventVersion < 1 || eventVersion > newest) {
+  if (
+    typeof eventVersion !== 'number' ||
+    !Number.isSafeInteger(eventVersion) ||
+    eventVersion < 1 ||
+    eventVersion > newest
+  ) {
     invalidArgument(
       `${name}.version`,
       `an integer from 1 to ${newest}, the newest version of ${JSON.stringify(eventType)}`,
@@ -80,7 +92,10 @@ function encodeEvent(
 }
 
 function typeOfPayload(payload: unknown): string {
-  const type = typeof payload === 'object' && payload !== null ? (payload as { type?: unknown }).type : undefined;
+  const type =
+    typeof payload === 'object' && payload !== null
+      ? (payload as { type?: unknown }).type
+      : undefined;
   return typeof type === 'string' ? type : '';
 }
 

@@ -3,22 +3,6 @@
  * optimistic concurrency, tags for projections and upcasters for old event versions.
  */
 export type { EventInput, Journal, JournalCounters, PersistedEvent } from './journal.js';
-export type { LoadSnapshotOptions, Snapshot, SnapshotStore } from './snapshot-store.js';
-export { type Upcaster, Upcasters } from './upcasters.js';
-export {
-  DEFAULT_PAGE_SIZE,
-  type JournalOptions,
-  type StoreOptions,
-  type WallClock,
-} from './store-options.js';
-export { MAX_EVENT_TYPE_LENGTH, MAX_PERSISTENCE_ID_LENGTH, MAX_TAG_LENGTH } from './validate.js';
-export { DEFAULT_BUSY_TIMEOUT_MS, type SqliteOptions } from './sqlite/connection.js';
-export { SQLITE_SCHEMA_VERSION } from './sqlite/migrations.js';
-export { SqliteJournal, type SqliteJournalOptions } from './sqlite/sqlite-journal.js';
-export {
-  SqliteSnapshotStore,
-  type SqliteSnapshotStoreOptions,
-} from './sqlite/sqlite-snapshot-store.js';
 export {
   DEFAULT_CONNECTION_TIMEOUT_MS,
   DEFAULT_MAX_RETRIES,
@@ -28,3 +12,19 @@ export {
 export { PG_SCHEMA_VERSION } from './pg/migrations.js';
 export { PgJournal, type PgJournalOptions } from './pg/pg-journal.js';
 export { PgSnapshotStore, type PgSnapshotStoreOptions } from './pg/pg-snapshot-store.js';
+export type { LoadSnapshotOptions, Snapshot, SnapshotStore } from './snapshot-store.js';
+export { DEFAULT_BUSY_TIMEOUT_MS, type SqliteOptions } from './sqlite/connection.js';
+export { SQLITE_SCHEMA_VERSION } from './sqlite/migrations.js';
+export { SqliteJournal, type SqliteJournalOptions } from './sqlite/sqlite-journal.js';
+export {
+  SqliteSnapshotStore,
+  type SqliteSnapshotStoreOptions,
+} from './sqlite/sqlite-snapshot-store.js';
+export {
+  DEFAULT_PAGE_SIZE,
+  type JournalOptions,
+  type StoreOptions,
+  type WallClock,
+} from './store-options.js';
+export { type Upcaster, Upcasters } from './upcasters.js';
+export { MAX_EVENT_TYPE_LENGTH, MAX_PERSISTENCE_ID_LENGTH, MAX_TAG_LENGTH } from './validate.js';

@@ -65,7 +65,7 @@ export interface JournalCounters {
 }
 
 /**
- * An event journal. Sequence numbers start at 1 for each persistence id; `expectedSeq` is the
+ * An event journal. Sequence numbers start at 1 for each persistence id. `expectedSeq` is the
  * highest sequence number that the writer has seen (0 for a new id), so an append that another
  * writer overtook fails instead of interleaving.
  *
@@ -79,7 +79,11 @@ export interface Journal {
    * highest sequence number of the journal. An empty `events` writes nothing but still checks
    * `expectedSeq`.
    */
-  append(persistenceId: string, events: readonly EventInput[], expectedSeq: number): Promise<number>;
+  append(
+    persistenceId: string,
+    events: readonly EventInput[],
+    expectedSeq: number,
+  ): Promise<number>;
 
   /**
    * Reads the events of one journal from `fromSeq` to `toSeq`, both included, in sequence

@@ -2,7 +2,7 @@
  * The errors that journals and snapshot stores raise for conflicts, corrupt rows and use after
  * close, built in one place so that every store words them alike.
  */
-import { StarweaveError, isStarweaveError } from '@starweave/actors';
+import { isStarweaveError, StarweaveError } from '@starweave/actors';
 
 /** Builds the ERR_CONFLICT of an append whose expected sequence is not the current one. */
 export function conflictError(

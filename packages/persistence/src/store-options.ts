@@ -3,7 +3,7 @@
  * defaults resolved in one place.
  */
 import { type Logger, silentLogger } from '@starweave/actors';
-import { type Upcasters, noUpcasters } from './upcasters.js';
+import { noUpcasters, type Upcasters } from './upcasters.js';
 import { checkPositiveInteger } from './validate.js';
 
 /** A source of wall-clock time for the timestamps stored with events and snapshots. */

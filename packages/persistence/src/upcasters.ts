@@ -3,7 +3,7 @@
  * Journals stamp new events with the newest version of their type and run the steps on replay,
  * so code reads every stored event in its current shape.
  */
-import { StarweaveError, invalidArgument } from '@starweave/actors';
+import { invalidArgument, StarweaveError } from '@starweave/actors';
 
 /** Converts a payload of one schema version to the next version of the same event type. */
 export type Upcaster = (payload: unknown) => unknown;
@@ -59,8 +59,8 @@ export class Upcasters {
 
   /**
    * Runs the steps that bring `payload` from `version` to the newest version of `type`.
-   * Throws when the version is newer than the registry knows, which means the event was
-   * written by newer code.
+   * Fails with ERR_DECODE when the version is newer than any registered for the type, which
+   * means that newer code wrote the event.
    */
   upcast(type: string, version: number, payload: unknown): unknown {
     const steps = this.steps.get(type);

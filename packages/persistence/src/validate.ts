@@ -4,13 +4,13 @@
  */
 import { invalidArgument } from '@starweave/actors';
 
-/** The longest persistence id accepted, in UTF-16 code units. */
+/** The maximum length of a persistence id, in UTF-16 code units. */
 export const MAX_PERSISTENCE_ID_LENGTH = 255;
 
-/** The longest tag accepted, in UTF-16 code units. */
+/** The maximum length of a tag, in UTF-16 code units. */
 export const MAX_TAG_LENGTH = 255;
 
-/** The longest event type accepted, in UTF-16 code units. */
+/** The maximum length of an event type, in UTF-16 code units. */
 export const MAX_EVENT_TYPE_LENGTH = 255;
 
 /**
@@ -45,7 +45,11 @@ export function checkEventType(name: string, value: unknown): string {
 
 function checkText(name: string, value: unknown, maxLength: number): string {
   if (!isText(value, 1, maxLength)) {
-    invalidArgument(name, `a non-empty string of at most ${maxLength} characters without NUL`, value);
+    invalidArgument(
+      name,
+      `a non-empty string of at most ${maxLength} characters without NUL`,
+      value,
+    );
   }
   return value;
 }

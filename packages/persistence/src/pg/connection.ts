@@ -1,9 +1,10 @@
 /**
  * How the PostgreSQL stores reach the server: a pg pool (their own or the caller's), the
- * schema that holds their tables, and the type parsers that read bigints as numbers.
+ * schema that contains their tables, and the type parsers that read bigints as numbers.
  */
+
+import { invalidArgument, type Logger } from '@starweave/actors';
 import pg from 'pg';
-import { type Logger, invalidArgument } from '@starweave/actors';
 import { checkPositiveInteger, checkSeq } from '../validate.js';
 
 /** How a store reaches its PostgreSQL database. */
@@ -23,7 +24,7 @@ export interface PgOptions {
   database?: string;
   /** The role. Default: pg's, which is `PGUSER` or the operating system user. */
   user?: string;
-  /** The password, when the server asks for one. */
+  /** The password, when the server requires one. */
   password?: string;
   /** The largest number of connections the pool opens. Default 10. */
   max?: number;
@@ -83,10 +84,19 @@ export function createPgConnection(options: PgOptions, logger: Logger): PgConnec
   if (options.pool !== undefined) {
     if (!(options.pool instanceof pg.Pool)) invalidArgument('pool', 'a pg Pool', options.pool);
     const settings = options.pool.options as { host?: string; port?: number };
-    return { pool: options.pool, owned: false, target: describeTarget(settings), schema, maxRetries };
+    return {
+      pool: options.pool,
+      owned: false,
+      target: describeTarget(settings),
+      schema,
+      maxRetries,
+    };
   }
 
-  const timeout = checkSeq('connectionTimeoutMs', options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS);
+  const timeout = checkSeq(
+    'connectionTimeoutMs',
+    options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
+  );
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     host: options.host,
@@ -99,8 +109,9 @@ export function createPgConnection(options: PgOptions, logger: Logger): PgConnec
     connectionTimeoutMillis: timeout,
   });
   const target = describeTarget(options);
-  // An idle connection that the server ends emits 'error' on the pool, which would otherwise
-  // crash the process; the pool has already dropped that client, so logging is enough.
+  // An idle connection that the server ends emits 'error' on the pool, and an 'error' event
+  // without a listener crashes the process. The pool has already dropped that client, so
+  // logging is enough.
   pool.on('error', (error) => {
     logger.log('warn', 'persistence.pg_connection_lost', { target, reason: error });
   });
@@ -123,7 +134,11 @@ function checkSchema(schema: unknown): string {
   return schema;
 }
 
-function describeTarget(settings: { host?: string; port?: number; connectionString?: string }): string {
+function describeTarget(settings: {
+  host?: string;
+  port?: number;
+  connectionString?: string;
+}): string {
   let url: URL | undefined;
   if (settings.connectionString !== undefined) {
     try {
@@ -133,6 +148,7 @@ function describeTarget(settings: { host?: string; port?: number; connectionStri
     }
   }
   const host = settings.host ?? (url?.hostname || undefined) ?? process.env.PGHOST ?? 'localhost';
-  const port = settings.port ?? (url?.port ? Number(url.port) : undefined) ?? process.env.PGPORT ?? 5432;
+  const port =
+    settings.port ?? (url?.port ? Number(url.port) : undefined) ?? process.env.PGPORT ?? 5432;
   return `${host}:${port}`;
 }

@@ -3,7 +3,7 @@
  * inside one transaction that holds an advisory lock, and is recorded in the migrations table,
  * so stores that start together migrate once.
  */
-import { StarweaveError, type Logger } from '@starweave/actors';
+import { type Logger, StarweaveError } from '@starweave/actors';
 import { type PgConnection, quoteSchema } from './connection.js';
 import { toPgError } from './pg-errors.js';
 import { inTransaction } from './transaction.js';
@@ -119,7 +119,10 @@ export async function migratePg(connection: PgConnection, logger: Logger): Promi
     await inTransaction(
       pool,
       async (client) => {
-        await client.query("SELECT pg_advisory_xact_lock(hashtext('starweave.migrations:' || $1))", [schema]);
+        await client.query(
+          "SELECT pg_advisory_xact_lock(hashtext('starweave.migrations:' || $1))",
+          [schema],
+        );
         await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
         await client.query(`CREATE TABLE IF NOT EXISTS ${s}.migrations (
           version integer PRIMARY KEY,
@@ -145,7 +148,11 @@ export async function migratePg(connection: PgConnection, logger: Logger): Promi
             migration.version,
             migration.name,
           ]);
-          logger.log('info', 'persistence.migrated', { target, schema, version: migration.version });
+          logger.log('info', 'persistence.migrated', {
+            target,
+            schema,
+            version: migration.version,
+          });
         }
       },
       { maxRetries, logger, operation },

@@ -2,7 +2,7 @@
  * Translation of pg's errors into StarweaveError: ERR_NOCONNECTION naming host and port when
  * the server cannot be reached or the connection drops, ERR_STORE with the SQLSTATE otherwise.
  */
-import { StarweaveError, isStarweaveError } from '@starweave/actors';
+import { isStarweaveError, StarweaveError } from '@starweave/actors';
 
 // Socket errors of a server that is down, unknown or unreachable.
 const SOCKET_CODES = new Set([
@@ -17,7 +17,7 @@ const SOCKET_CODES = new Set([
 ]);
 
 // SQLSTATEs of a connection that the server ended: 57P01 admin_shutdown (pg_terminate_backend),
-// 57P02 crash_shutdown and 57P03 cannot_connect_now; class 08 holds the connection exceptions.
+// 57P02 crash_shutdown and 57P03 cannot_connect_now. Class 08 contains the connection exceptions.
 const ENDED_CONNECTION_STATES = new Set(['57P01', '57P02', '57P03']);
 
 // pg reports a dropped socket or a connect timeout with plain Errors that carry no code.
@@ -63,8 +63,8 @@ export function toPgError(error: unknown, target: string, operation: string): St
   const reason = describeError(error);
   const state = sqlState(error);
   if (isConnectionError(error)) {
-    // The server rolls back a transaction whose connection it ends, so with an SQLSTATE the
-    // write is known to be undone; a dropped socket leaves the outcome unknown.
+    // The server rolls back a transaction whose connection it ends, so an error with an
+    // SQLSTATE means the write was undone. A dropped socket leaves the outcome unknown.
     const outcome =
       state === undefined
         ? 'Whether the last write committed is unknown: read the journal before retrying.'

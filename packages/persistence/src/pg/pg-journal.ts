@@ -3,13 +3,23 @@
  * in flight as one call of the append function, and readers that share the rest of the pool.
  */
 import { STORED_FORMAT } from '../codec.js';
-import { type EventRow, decodeEvent, encodeEvents, type EncodedEvent } from '../event-rows.js';
+import { decodeEvent, type EncodedEvent, type EventRow, encodeEvents } from '../event-rows.js';
 import type { EventInput, Journal, JournalCounters, PersistedEvent } from '../journal.js';
 import { readPages } from '../read-pages.js';
 import { closedError, conflictError } from '../store-errors.js';
-import { type JournalOptions, type ResolvedStoreOptions, resolveStoreOptions } from '../store-options.js';
+import {
+  type JournalOptions,
+  type ResolvedStoreOptions,
+  resolveStoreOptions,
+} from '../store-options.js';
 import { checkPersistenceId, checkSeq, checkTag } from '../validate.js';
-import { type PgConnection, type PgOptions, createPgConnection, quoteSchema, storeTypes } from './connection.js';
+import {
+  createPgConnection,
+  type PgConnection,
+  type PgOptions,
+  quoteSchema,
+  storeTypes,
+} from './connection.js';
 import { appendLockKey, migratePg } from './migrations.js';
 import { isConnectionError, toPgError } from './pg-errors.js';
 import { inTransaction, withRetries } from './transaction.js';
@@ -43,8 +53,19 @@ interface QueuedBarrier {
 type QueuedWrite = QueuedAppend | QueuedDelete | QueuedBarrier;
 
 // Every read selects these columns in this order, so one function turns rows into events.
-const EVENT_COLUMNS = 'persistence_id, seq, ordering, type, version, tags, written_at, format, payload';
-type RawEventRow = [string, number, number, string, number, string[] | null, number, number, Buffer];
+const EVENT_COLUMNS =
+  'persistence_id, seq, ordering, type, version, tags, written_at, format, payload';
+type RawEventRow = [
+  string,
+  number,
+  number,
+  string,
+  number,
+  string[] | null,
+  number,
+  number,
+  Buffer,
+];
 
 /**
  * A {@link Journal} in a PostgreSQL schema.
@@ -54,7 +75,7 @@ type RawEventRow = [string, number, number, string, number, string[] | null, num
  * its own. All appends to one schema take one advisory lock, so orderings commit in order.
  *
  * @example
- * ```ts
+ * ```ts no-run
  * import { PgJournal } from '@starweave/persistence';
  * const journal = await PgJournal.open({ host: '127.0.0.1', database: 'app', schema: 'events' });
  * await journal.append('account-1', [{ payload: { type: 'deposited', amount: 10 } }], 0);
@@ -78,8 +99,8 @@ export class PgJournal implements Journal {
     retries: 0,
   };
   private queue: QueuedWrite[] = [];
-  // True from the first write queued until the queue is empty again; set and cleared in the
-  // same synchronous step as the queue checks, so no write can be queued without a drain.
+  // True from the first write queued until the queue is empty again. It is set and cleared in
+  // the same synchronous step as the queue checks, so no write waits in the queue undrained.
   private draining = false;
   private closed = false;
 
@@ -93,7 +114,7 @@ export class PgJournal implements Journal {
 
   /**
    * Connects, creates or migrates the schema, and opens the journal. Fails with
-   * ERR_NOCONNECTION naming host and port when the server does not answer.
+   * ERR_NOCONNECTION naming host and port when the server is unreachable.
    */
   static async open(options: PgJournalOptions): Promise<PgJournal> {
     const resolved = resolveStoreOptions(options);
@@ -107,7 +128,11 @@ export class PgJournal implements Journal {
     return new PgJournal(connection, resolved);
   }
 
-  append(persistenceId: string, events: readonly EventInput[], expectedSeq: number): Promise<number> {
+  append(
+    persistenceId: string,
+    events: readonly EventInput[],
+    expectedSeq: number,
+  ): Promise<number> {
     let encoded: EncodedEvent[];
     try {
       this.checkOpen('append');
@@ -118,7 +143,14 @@ export class PgJournal implements Journal {
       return Promise.reject(error);
     }
     return new Promise<number>((resolve, reject) => {
-      this.enqueue({ kind: 'append', persistenceId, expectedSeq, events: encoded, resolve, reject });
+      this.enqueue({
+        kind: 'append',
+        persistenceId,
+        expectedSeq,
+        events: encoded,
+        resolve,
+        reject,
+      });
     });
   }
 
@@ -141,9 +173,11 @@ export class PgJournal implements Journal {
 
   async highestSeq(persistenceId: string): Promise<number> {
     checkPersistenceId(persistenceId);
-    const rows = await this.read<[number | null]>('read the highest sequence', this.sql.highestSeq, [
-      persistenceId,
-    ]);
+    const rows = await this.read<[number | null]>(
+      'read the highest sequence',
+      this.sql.highestSeq,
+      [persistenceId],
+    );
     return rows[0]?.[0] ?? 0;
   }
 
@@ -160,7 +194,10 @@ export class PgJournal implements Journal {
     });
   }
 
-  async *eventsByTag<P = unknown>(tag: string, offset = 0): AsyncGenerator<PersistedEvent<P>, void, undefined> {
+  async *eventsByTag<P = unknown>(
+    tag: string,
+    offset = 0,
+  ): AsyncGenerator<PersistedEvent<P>, void, undefined> {
     checkTag('tag', tag);
     checkSeq('offset', offset);
     const rows = readPages<RawEventRow>(
@@ -198,7 +235,7 @@ export class PgJournal implements Journal {
     this.queue.push(write);
     if (this.draining) return;
     // The first write of a tick waits for the tick to end, so the writes of the same tick go
-    // in one batch; writes that come while a batch is in flight go in the next one.
+    // in one batch. Writes that come while a batch is in flight go in the next one.
     this.draining = true;
     process.nextTick(() => void this.drain());
   }
@@ -246,7 +283,11 @@ export class PgJournal implements Journal {
         return;
       }
       for (const append of batch) {
-        const failure = toPgError(error, this.target, `append to ${JSON.stringify(append.persistenceId)}`);
+        const failure = toPgError(
+          error,
+          this.target,
+          `append to ${JSON.stringify(append.persistenceId)}`,
+        );
         this.options.logger.log('error', 'persistence.append_failed', {
           target: this.target,
           schema: this.schema,
@@ -292,6 +333,7 @@ export class PgJournal implements Journal {
         payloads.push(event.payload);
       }
     }
+
     const now = this.options.clock.now();
     const values = [ids, expected, counts, now, types, versions, tags, STORED_FORMAT, payloads];
     const result = await withRetries(
@@ -326,7 +368,8 @@ export class PgJournal implements Journal {
           if (target === 0) return;
           await client.query(this.sql.deleteTags, [persistenceId, target]);
           await client.query(this.sql.deleteEvents, [persistenceId, target, highest]);
-          if (target === highest) await client.query(this.sql.markHighest, [persistenceId, highest]);
+          if (target === highest)
+            await client.query(this.sql.markHighest, [persistenceId, highest]);
         },
         this.retryOptions(operation),
       );
@@ -336,12 +379,17 @@ export class PgJournal implements Journal {
     }
   }
 
-  private async read<Row extends unknown[]>(operation: string, text: string, values: unknown[]): Promise<Row[]> {
+  private async read<Row extends unknown[]>(
+    operation: string,
+    text: string,
+    values: unknown[],
+  ): Promise<Row[]> {
     this.checkOpen(operation);
     await this.writesSettled();
     try {
       const result = await withRetries(
-        () => this.connection.pool.query<Row>({ text, values, rowMode: 'array', types: storeTypes }),
+        () =>
+          this.connection.pool.query<Row>({ text, values, rowMode: 'array', types: storeTypes }),
         this.retryOptions(operation),
       );
       return result.rows;
@@ -350,7 +398,9 @@ export class PgJournal implements Journal {
     }
   }
 
-  private async *decodeRows<P>(rows: AsyncIterable<RawEventRow>): AsyncGenerator<PersistedEvent<P>, void, undefined> {
+  private async *decodeRows<P>(
+    rows: AsyncIterable<RawEventRow>,
+  ): AsyncGenerator<PersistedEvent<P>, void, undefined> {
     const { upcasters, logger } = this.options;
     for await (const raw of rows) {
       const row: EventRow = {
@@ -392,7 +442,8 @@ export class PgJournal implements Journal {
   }
 
   private checkOpen(operation: string): void {
-    if (this.closed) throw closedError(`PostgreSQL journal in schema ${JSON.stringify(this.schema)}`, operation);
+    if (this.closed)
+      throw closedError(`PostgreSQL journal in schema ${JSON.stringify(this.schema)}`, operation);
   }
 }
 

@@ -3,12 +3,22 @@
  * schema as the journal.
  */
 import { invalidArgument } from '@starweave/actors';
-import { STORED_FORMAT, decodeStored, encodeStored } from '../codec.js';
+import { decodeStored, encodeStored, STORED_FORMAT } from '../codec.js';
 import type { LoadSnapshotOptions, Snapshot, SnapshotStore } from '../snapshot-store.js';
 import { closedError, decodeError, encodeError } from '../store-errors.js';
-import { type ResolvedStoreOptions, type StoreOptions, resolveStoreOptions } from '../store-options.js';
+import {
+  type ResolvedStoreOptions,
+  resolveStoreOptions,
+  type StoreOptions,
+} from '../store-options.js';
 import { checkPersistenceId, checkSeq } from '../validate.js';
-import { type PgConnection, type PgOptions, createPgConnection, quoteSchema, storeTypes } from './connection.js';
+import {
+  createPgConnection,
+  type PgConnection,
+  type PgOptions,
+  quoteSchema,
+  storeTypes,
+} from './connection.js';
 import { migratePg } from './migrations.js';
 import { toPgError } from './pg-errors.js';
 import { withRetries } from './transaction.js';
@@ -20,7 +30,7 @@ export interface PgSnapshotStoreOptions extends PgOptions, StoreOptions {}
  * A {@link SnapshotStore} in a PostgreSQL schema.
  *
  * @example
- * ```ts
+ * ```ts no-run
  * import { PgSnapshotStore } from '@starweave/persistence';
  * const snapshots = await PgSnapshotStore.open({ host: '127.0.0.1', database: 'app' });
  * await snapshots.save('account-1', 100, { balance: 250 });
@@ -47,7 +57,7 @@ export class PgSnapshotStore implements SnapshotStore {
 
   /**
    * Connects, creates or migrates the schema, and opens the store. Fails with
-   * ERR_NOCONNECTION naming host and port when the server does not answer.
+   * ERR_NOCONNECTION naming host and port when the server is unreachable.
    */
   static async open(options: PgSnapshotStoreOptions): Promise<PgSnapshotStore> {
     const resolved = resolveStoreOptions(options);
@@ -115,10 +125,11 @@ export class PgSnapshotStore implements SnapshotStore {
     this.checkOpen('delete snapshots');
     checkPersistenceId(persistenceId);
     checkSeq('seq', seq);
-    await this.query(`delete the snapshots of ${JSON.stringify(persistenceId)}`, this.sql.deleteTo, [
-      persistenceId,
-      seq,
-    ]);
+    await this.query(
+      `delete the snapshots of ${JSON.stringify(persistenceId)}`,
+      this.sql.deleteTo,
+      [persistenceId, seq],
+    );
   }
 
   async close(): Promise<void> {
@@ -127,10 +138,15 @@ export class PgSnapshotStore implements SnapshotStore {
     if (this.connection.owned) await this.connection.pool.end();
   }
 
-  private async query<Row extends unknown[]>(operation: string, text: string, values: unknown[]): Promise<Row[]> {
+  private async query<Row extends unknown[]>(
+    operation: string,
+    text: string,
+    values: unknown[],
+  ): Promise<Row[]> {
     try {
       const result = await withRetries(
-        () => this.connection.pool.query<Row>({ text, values, rowMode: 'array', types: storeTypes }),
+        () =>
+          this.connection.pool.query<Row>({ text, values, rowMode: 'array', types: storeTypes }),
         { maxRetries: this.connection.maxRetries, logger: this.options.logger, operation },
       );
       return result.rows;
@@ -141,7 +157,10 @@ export class PgSnapshotStore implements SnapshotStore {
 
   private checkOpen(operation: string): void {
     if (this.closed) {
-      throw closedError(`PostgreSQL snapshot store in schema ${JSON.stringify(this.schema)}`, operation);
+      throw closedError(
+        `PostgreSQL snapshot store in schema ${JSON.stringify(this.schema)}`,
+        operation,
+      );
     }
   }
 }

@@ -56,7 +56,8 @@ export function inTransaction<T>(
   body: (client: pg.PoolClient) => Promise<T>,
   options: TransactionOptions,
 ): Promise<T> {
-  const begin = options.isolation === undefined ? 'BEGIN' : `BEGIN ISOLATION LEVEL ${options.isolation}`;
+  const begin =
+    options.isolation === undefined ? 'BEGIN' : `BEGIN ISOLATION LEVEL ${options.isolation}`;
   return withRetries(async () => {
     const client = await pool.connect();
     let broken: Error | undefined;
@@ -70,7 +71,8 @@ export function inTransaction<T>(
         broken = error instanceof Error ? error : new Error(String(error));
       } else {
         await client.query('ROLLBACK').catch((rollbackError: unknown) => {
-          broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+          broken =
+            rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
         });
       }
       throw error;

@@ -17,7 +17,9 @@ export interface PendingAppend {
  * The result of one append in a batch: the new highest sequence number, or the sequence number
  * found when the expected one was stale.
  */
-export type AppendOutcome = { written: true; highestSeq: number } | { written: false; actualSeq: number };
+export type AppendOutcome =
+  | { written: true; highestSeq: number }
+  | { written: false; actualSeq: number };
 
 const COLUMNS = '(ordering, persistence_id, seq, type, version, tags, written_at, format, payload)';
 const ROW = `(?, ?, ?, ?, ?, ?, ?, ${STORED_FORMAT}, ?)`;

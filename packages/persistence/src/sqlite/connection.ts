@@ -2,8 +2,9 @@
  * Opening an SQLite database for the stores: WAL mode with synchronous=NORMAL for files, the
  * schema migrated, and a second, read-only connection that serves reads for files.
  */
-import Database from 'better-sqlite3';
+
 import { invalidArgument } from '@starweave/actors';
+import Database from 'better-sqlite3';
 import { checkSeq } from '../validate.js';
 import { migrateSqlite } from './migrations.js';
 import { toStoreError } from './sqlite-errors.js';
@@ -45,7 +46,11 @@ export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 /** Opens or adopts the database of `options` and migrates it. Fails with ERR_STORE. */
 export function openSqlite(options: SqliteOptions): SqliteConnections {
   if (typeof options !== 'object' || options === null) {
-    invalidArgument('options', "an object with a filename such as 'journal.db' or ':memory:'", options);
+    invalidArgument(
+      'options',
+      "an object with a filename such as 'journal.db' or ':memory:'",
+      options,
+    );
   }
   if (options.database !== undefined) return adopt(options.database);
 

@@ -2,8 +2,9 @@
  * The versioned schema of the SQLite stores. Each migration runs once per database file, in
  * order, and is recorded in starweave_migrations; journals and snapshot stores share it.
  */
-import type Database from 'better-sqlite3';
+
 import { StarweaveError } from '@starweave/actors';
+import type Database from 'better-sqlite3';
 import { toStoreError } from './sqlite-errors.js';
 
 interface Migration {

@@ -2,7 +2,7 @@
  * Translation of better-sqlite3's errors into StarweaveError, so callers test one code and
  * read which file and operation failed and what to do about it.
  */
-import { StarweaveError, isStarweaveError } from '@starweave/actors';
+import { isStarweaveError, StarweaveError } from '@starweave/actors';
 
 const FIXES: Record<string, string> = {
   SQLITE_READONLY:

@@ -2,16 +2,26 @@
  * The SQLite journal: one writer that groups the appends of one tick into one transaction, and
  * reads served by a second connection that WAL mode lets run beside the writer.
  */
-import type Database from 'better-sqlite3';
+
 import type { Logger } from '@starweave/actors';
-import { type EventRow, decodeEvent, encodeEvents } from '../event-rows.js';
+import type Database from 'better-sqlite3';
+import { decodeEvent, type EventRow, encodeEvents } from '../event-rows.js';
 import type { EventInput, Journal, JournalCounters, PersistedEvent } from '../journal.js';
 import { readPages } from '../read-pages.js';
 import { closedError, conflictError } from '../store-errors.js';
-import { type JournalOptions, type ResolvedStoreOptions, resolveStoreOptions } from '../store-options.js';
+import {
+  type JournalOptions,
+  type ResolvedStoreOptions,
+  resolveStoreOptions,
+} from '../store-options.js';
 import { checkPersistenceId, checkSeq, checkTag } from '../validate.js';
 import { type AppendOutcome, AppendWriter, type PendingAppend } from './append-writer.js';
-import { type SqliteConnections, type SqliteOptions, closeSqlite, openSqlite } from './connection.js';
+import {
+  closeSqlite,
+  openSqlite,
+  type SqliteConnections,
+  type SqliteOptions,
+} from './connection.js';
 import { sqliteCode, toStoreError } from './sqlite-errors.js';
 
 /** Options of {@link SqliteJournal.open}. */
@@ -23,15 +33,26 @@ interface QueuedAppend extends PendingAppend {
 }
 
 // Every read selects these columns in this order, so one function turns rows into events.
-const EVENT_COLUMNS = 'persistence_id, seq, ordering, type, version, tags, written_at, format, payload';
-type RawEventRow = [string, number, number, string, number, string | null, number, number, Uint8Array];
+const EVENT_COLUMNS =
+  'persistence_id, seq, ordering, type, version, tags, written_at, format, payload';
+type RawEventRow = [
+  string,
+  number,
+  number,
+  string,
+  number,
+  string | null,
+  number,
+  number,
+  Uint8Array,
+];
 
 /**
  * A {@link Journal} in an SQLite file or in memory.
  *
  * Appends called in the same tick of the event loop, from any number of callers, are written
- * in one transaction; each still succeeds or fails on its own. Reads use keyset paging, so a
- * slow consumer of a replay holds no lock.
+ * in one transaction, and each still succeeds or fails on its own. Reads use keyset paging, so
+ * a slow consumer of a replay holds no lock.
  *
  * @example
  * ```ts
@@ -91,7 +112,11 @@ export class SqliteJournal implements Journal {
     return this.connections.writer;
   }
 
-  append(persistenceId: string, events: readonly EventInput[], expectedSeq: number): Promise<number> {
+  append(
+    persistenceId: string,
+    events: readonly EventInput[],
+    expectedSeq: number,
+  ): Promise<number> {
     let queued: Omit<QueuedAppend, 'resolve' | 'reject'>;
     try {
       this.checkOpen('append');
@@ -123,7 +148,8 @@ export class SqliteJournal implements Journal {
     checkSeq('fromSeq', fromSeq);
     checkSeq('toSeq', toSeq);
     const rows = readPages<RawEventRow>(
-      (after, limit) => this.read('replay', () => this.statements.replay.all(persistenceId, after, toSeq, limit)),
+      (after, limit) =>
+        this.read('replay', () => this.statements.replay.all(persistenceId, after, toSeq, limit)),
       Math.max(fromSeq, 1) - 1,
       this.options.pageSize,
       (row) => row[1],
@@ -146,15 +172,23 @@ export class SqliteJournal implements Journal {
     try {
       this.deleteEvents(persistenceId, seq);
     } catch (error) {
-      throw toStoreError(error, this.filename, `delete the events of ${JSON.stringify(persistenceId)}`);
+      throw toStoreError(
+        error,
+        this.filename,
+        `delete the events of ${JSON.stringify(persistenceId)}`,
+      );
     }
   }
 
-  async *eventsByTag<P = unknown>(tag: string, offset = 0): AsyncGenerator<PersistedEvent<P>, void, undefined> {
+  async *eventsByTag<P = unknown>(
+    tag: string,
+    offset = 0,
+  ): AsyncGenerator<PersistedEvent<P>, void, undefined> {
     checkTag('tag', tag);
     checkSeq('offset', offset);
     const rows = readPages<RawEventRow>(
-      (after, limit) => this.read('read events by tag', () => this.statements.byTag.all(tag, after, limit)),
+      (after, limit) =>
+        this.read('read events by tag', () => this.statements.byTag.all(tag, after, limit)),
       offset,
       this.options.pageSize,
       (row) => row[2],
@@ -243,7 +277,9 @@ export class SqliteJournal implements Journal {
     }
   }
 
-  private async *decodeRows<P>(rows: AsyncIterable<RawEventRow>): AsyncGenerator<PersistedEvent<P>, void, undefined> {
+  private async *decodeRows<P>(
+    rows: AsyncIterable<RawEventRow>,
+  ): AsyncGenerator<PersistedEvent<P>, void, undefined> {
     const { upcasters, logger } = this.options;
     for await (const raw of rows) {
       const row: EventRow = {
@@ -273,7 +309,8 @@ export class SqliteJournal implements Journal {
   }
 
   private checkOpen(operation: string): void {
-    if (this.closed) throw closedError(`SQLite journal ${JSON.stringify(this.filename)}`, operation);
+    if (this.closed)
+      throw closedError(`SQLite journal ${JSON.stringify(this.filename)}`, operation);
   }
 }
 
@@ -295,7 +332,9 @@ function prepareReads(db: Database.Database) {
       `SELECT ${EVENT_COLUMNS} FROM starweave_journal
        WHERE ordering > ? AND deleted = 0 ORDER BY ordering LIMIT ?`,
     ),
-    highestSeq: db.prepare('SELECT max(seq) FROM starweave_journal WHERE persistence_id = ?').pluck(),
+    highestSeq: db
+      .prepare('SELECT max(seq) FROM starweave_journal WHERE persistence_id = ?')
+      .pluck(),
   };
 }
 
@@ -304,7 +343,9 @@ function prepareReads(db: Database.Database) {
  * the highest sequence number survives and its ordering is never handed out again.
  */
 function prepareDelete(db: Database.Database): (persistenceId: string, seq: number) => void {
-  const highest = db.prepare('SELECT max(seq) FROM starweave_journal WHERE persistence_id = ?').pluck();
+  const highest = db
+    .prepare('SELECT max(seq) FROM starweave_journal WHERE persistence_id = ?')
+    .pluck();
   const deleteTags = db.prepare(
     `DELETE FROM starweave_journal_tags WHERE ordering IN (
        SELECT ordering FROM starweave_journal
@@ -332,6 +373,11 @@ function causedByOneAppend(error: unknown): boolean {
   return code.startsWith('SQLITE_CONSTRAINT') || code === 'SQLITE_TOOBIG';
 }
 
-function logWriteFailure(logger: Logger, filename: string, persistenceId: string, error: unknown): void {
+function logWriteFailure(
+  logger: Logger,
+  filename: string,
+  persistenceId: string,
+  error: unknown,
+): void {
   logger.log('error', 'persistence.append_failed', { filename, persistenceId, reason: error });
 }

@@ -2,14 +2,24 @@
  * The SQLite snapshot store: one row per persistence id and sequence number, in the same
  * database file as the journal or in a file of its own.
  */
-import type Database from 'better-sqlite3';
+
 import { invalidArgument } from '@starweave/actors';
-import { STORED_FORMAT, decodeStored, encodeStored } from '../codec.js';
+import type Database from 'better-sqlite3';
+import { decodeStored, encodeStored, STORED_FORMAT } from '../codec.js';
 import type { LoadSnapshotOptions, Snapshot, SnapshotStore } from '../snapshot-store.js';
 import { closedError, decodeError, encodeError } from '../store-errors.js';
-import { type ResolvedStoreOptions, type StoreOptions, resolveStoreOptions } from '../store-options.js';
+import {
+  type ResolvedStoreOptions,
+  resolveStoreOptions,
+  type StoreOptions,
+} from '../store-options.js';
 import { checkPersistenceId, checkSeq } from '../validate.js';
-import { type SqliteConnections, type SqliteOptions, closeSqlite, openSqlite } from './connection.js';
+import {
+  closeSqlite,
+  openSqlite,
+  type SqliteConnections,
+  type SqliteOptions,
+} from './connection.js';
 import { toStoreError } from './sqlite-errors.js';
 
 /** Options of {@link SqliteSnapshotStore.open}. */
@@ -88,7 +98,11 @@ export class SqliteSnapshotStore implements SnapshotStore {
     try {
       this.upsert.run(persistenceId, seq, this.options.clock.now(), bytes);
     } catch (error) {
-      throw toStoreError(error, this.filename, `save the snapshot of ${JSON.stringify(persistenceId)}`);
+      throw toStoreError(
+        error,
+        this.filename,
+        `save the snapshot of ${JSON.stringify(persistenceId)}`,
+      );
     }
   }
 
@@ -103,7 +117,11 @@ export class SqliteSnapshotStore implements SnapshotStore {
     try {
       row = this.latest.get(persistenceId, maxSeq) as typeof row;
     } catch (error) {
-      throw toStoreError(error, this.filename, `load the snapshot of ${JSON.stringify(persistenceId)}`);
+      throw toStoreError(
+        error,
+        this.filename,
+        `load the snapshot of ${JSON.stringify(persistenceId)}`,
+      );
     }
     if (row === undefined) return undefined;
     const [seq, timestamp, format, payload] = row;
@@ -129,7 +147,11 @@ export class SqliteSnapshotStore implements SnapshotStore {
     try {
       this.remove.run(persistenceId, seq);
     } catch (error) {
-      throw toStoreError(error, this.filename, `delete the snapshots of ${JSON.stringify(persistenceId)}`);
+      throw toStoreError(
+        error,
+        this.filename,
+        `delete the snapshots of ${JSON.stringify(persistenceId)}`,
+      );
     }
   }
 
@@ -140,6 +162,7 @@ export class SqliteSnapshotStore implements SnapshotStore {
   }
 
   private checkOpen(operation: string): void {
-    if (this.closed) throw closedError(`SQLite snapshot store ${JSON.stringify(this.filename)}`, operation);
+    if (this.closed)
+      throw closedError(`SQLite snapshot store ${JSON.stringify(this.filename)}`, operation);
   }
 }

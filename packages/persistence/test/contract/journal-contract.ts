@@ -2,16 +2,17 @@
  * The behaviour every journal shares, written once and run against each store by
  * {@link journalContract}.
  */
-import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
 import type { Journal } from '@starweave/persistence';
 import { Upcasters } from '@starweave/persistence';
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   CORRUPT_BYTES,
-  type FixtureFactory,
-  type StoreFixture,
   collect,
   deposits,
+  type FixtureFactory,
+  type StoreFixture,
 } from './fixture.js';
 
 /** Registers the journal tests for the store that `factory` opens. */
@@ -140,7 +141,9 @@ export function journalContract(name: string, factory: FixtureFactory): void {
       });
 
       it('writes appends in call order when the caller does not wait', async () => {
-        const pending = Array.from({ length: 50 }, (_, i) => journal.append('a', deposits(1, i + 1), i));
+        const pending = Array.from({ length: 50 }, (_, i) =>
+          journal.append('a', deposits(1, i + 1), i),
+        );
         expect(await Promise.all(pending)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
         expect(await amounts('a')).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
       });
@@ -170,13 +173,37 @@ export function journalContract(name: string, factory: FixtureFactory): void {
         ['expectedSeq', () => journal.append('a', deposits(1), 1.5), /expectedSeq.*1\.5/],
         ['expectedSeq', () => journal.append('a', deposits(1), '0' as never), /expectedSeq.*"0"/],
         ['events', () => journal.append('a', { payload: 1 } as never, 0), /events.*payload/],
-        ['events[0]', () => journal.append('a', [{ amount: 1 } as never], 0), /events\[0\].*amount/],
+        [
+          'events[0]',
+          () => journal.append('a', [{ amount: 1 } as never], 0),
+          /events\[0\].*amount/,
+        ],
         ['events[0]', () => journal.append('a', [{ payload: undefined }], 0), /events\[0\]/],
-        ['type', () => journal.append('a', [{ payload: 1, type: 7 as never }], 0), /events\[0\]\.type.*7/],
-        ['version', () => journal.append('a', [{ payload: 1, version: 0 }], 0), /events\[0\]\.version.*0/],
-        ['version', () => journal.append('a', [{ payload: 1, version: 2 }], 0), /version.*from 1 to 1.*2/],
-        ['tags', () => journal.append('a', [{ payload: 1, tags: 'x' as never }], 0), /events\[0\]\.tags.*"x"/],
-        ['tags', () => journal.append('a', [{ payload: 1, tags: [''] }], 0), /events\[0\]\.tags\[0\].*""/],
+        [
+          'type',
+          () => journal.append('a', [{ payload: 1, type: 7 as never }], 0),
+          /events\[0\]\.type.*7/,
+        ],
+        [
+          'version',
+          () => journal.append('a', [{ payload: 1, version: 0 }], 0),
+          /events\[0\]\.version.*0/,
+        ],
+        [
+          'version',
+          () => journal.append('a', [{ payload: 1, version: 2 }], 0),
+          /version.*from 1 to 1.*2/,
+        ],
+        [
+          'tags',
+          () => journal.append('a', [{ payload: 1, tags: 'x' as never }], 0),
+          /events\[0\]\.tags.*"x"/,
+        ],
+        [
+          'tags',
+          () => journal.append('a', [{ payload: 1, tags: [''] }], 0),
+          /events\[0\]\.tags\[0\].*""/,
+        ],
         ['tags', () => journal.append('a', [{ payload: 1, tags: ['x', 'x'] }], 0), /distinct/],
       ])('fails with ERR_INVALID_ARGUMENT on a bad %s', async (_, call, message) => {
         const failure = call();
@@ -205,7 +232,9 @@ export function journalContract(name: string, factory: FixtureFactory): void {
         await paged.append('b', deposits(5), 0);
         await paged.append('a', deposits(50, 51), 50);
 
-        const stored = (await collect(paged.replay<{ amount: number }>('a'))).map((e) => e.payload.amount);
+        const stored = (await collect(paged.replay<{ amount: number }>('a'))).map(
+          (e) => e.payload.amount,
+        );
         expect(stored).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
       });
 
@@ -216,7 +245,8 @@ export function journalContract(name: string, factory: FixtureFactory): void {
 
         const seen: number[] = [];
         const reading = (async () => {
-          for await (const event of journal.replay<{ amount: number }>('a')) seen.push(event.payload.amount);
+          for await (const event of journal.replay<{ amount: number }>('a'))
+            seen.push(event.payload.amount);
         })();
         await expect(reading).rejects.toMatchObject({
           code: 'ERR_DECODE',
@@ -247,7 +277,11 @@ export function journalContract(name: string, factory: FixtureFactory): void {
             return { ...rest, amount: cents / 100 };
           });
         const upgraded = await fixture.openJournal({ upcasters });
-        await upgraded.append('a', [{ payload: { type: 'deposited', amount: 2, currency: 'USD' } }], 1);
+        await upgraded.append(
+          'a',
+          [{ payload: { type: 'deposited', amount: 2, currency: 'USD' } }],
+          1,
+        );
         await upgraded.append('a', [{ payload: { type: 'deposited', cents: 300 }, version: 1 }], 2);
 
         const events = await collect(upgraded.replay('a'));
@@ -328,7 +362,9 @@ export function journalContract(name: string, factory: FixtureFactory): void {
 
         expect(await amounts('a')).toEqual([]);
         expect(await journal.highestSeq('a')).toBe(3);
-        await expect(journal.append('a', deposits(1), 0)).rejects.toMatchObject({ code: 'ERR_CONFLICT' });
+        await expect(journal.append('a', deposits(1), 0)).rejects.toMatchObject({
+          code: 'ERR_CONFLICT',
+        });
         expect(await journal.append('a', deposits(1, 4), 3)).toBe(4);
         expect(await amounts('a')).toEqual([4]);
       });
@@ -447,7 +483,9 @@ export function journalContract(name: string, factory: FixtureFactory): void {
         const other = await fixture.openJournal();
         await other.close();
         await other.close();
-        await expect(other.append('a', deposits(1), 0)).rejects.toMatchObject({ code: 'ERR_STORE' });
+        await expect(other.append('a', deposits(1), 0)).rejects.toMatchObject({
+          code: 'ERR_STORE',
+        });
         await expect(other.highestSeq('a')).rejects.toThrow(/closed/);
         await expect(collect(other.replay('a'))).rejects.toMatchObject({ code: 'ERR_STORE' });
       });

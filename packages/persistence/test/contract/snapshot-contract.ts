@@ -2,8 +2,9 @@
  * The behaviour every snapshot store shares, written once and run against each store by
  * {@link snapshotContract}.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
 import type { SnapshotStore } from '@starweave/persistence';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CORRUPT_BYTES, type FixtureFactory, type StoreFixture } from './fixture.js';
 
 /** Registers the snapshot store tests for the store that `factory` opens. */
@@ -48,7 +49,11 @@ export function snapshotContract(name: string, factory: FixtureFactory): void {
       });
 
       it('round-trips the values of the codec', async () => {
-        const state = { seen: new Set([1, 2]), totals: new Map([['eu', 10n ** 20n]]), at: new Date(5) };
+        const state = {
+          seen: new Set([1, 2]),
+          totals: new Map([['eu', 10n ** 20n]]),
+          at: new Date(5),
+        };
         await snapshots.save('a', 1, state);
         expect((await snapshots.loadLatest('a'))?.state).toEqual(state);
       });

@@ -18,6 +18,12 @@ describe.skipIf(skipPg)('PostgreSQL', () => {
     await admin.end();
   });
 
-  journalContract('PostgreSQL', pgFixture(() => admin));
-  snapshotContract('PostgreSQL', pgFixture(() => admin));
+  journalContract(
+    'PostgreSQL',
+    pgFixture(() => admin),
+  );
+  snapshotContract(
+    'PostgreSQL',
+    pgFixture(() => admin),
+  );
 });

@@ -3,12 +3,12 @@
  * the middle of an append, and the pool's own connections.
  */
 import { createServer } from 'node:net';
-import pg from 'pg';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryLogger } from '@starweave/actors';
 import { PG_SCHEMA_VERSION, PgJournal, PgSnapshotStore } from '@starweave/persistence';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { collect, deposits } from '../contract/fixture.js';
-import { PG_SETTINGS, adminPool, schemaName, skipPg } from './support.js';
+import { adminPool, PG_SETTINGS, schemaName, skipPg } from './support.js';
 
 /** Returns a loopback port that nothing listens on: one the kernel gave out and took back. */
 async function closedPort(): Promise<number> {
@@ -123,7 +123,9 @@ describe.skipIf(skipPg)('PostgreSQL stores', () => {
   describe('PgJournal.append', () => {
     it('writes the appends of one tick in one call', async () => {
       const journal = await openJournal();
-      await Promise.all(Array.from({ length: 100 }, (_, i) => journal.append(`id-${i}`, deposits(2), 0)));
+      await Promise.all(
+        Array.from({ length: 100 }, (_, i) => journal.append(`id-${i}`, deposits(2), 0)),
+      );
       expect(journal.counters()).toMatchObject({ batches: 1, appends: 100, events: 200 });
     });
 
@@ -168,7 +170,9 @@ describe.skipIf(skipPg)('PostgreSQL stores', () => {
 
       expect(await journal.highestSeq('a')).toBe(2);
       expect(await journal.append('a', deposits(1, 3, ['t']), 2)).toBe(3);
-      expect((await collect(journal.eventsByTag('t'))).map((event) => event.seq)).toEqual([1, 2, 3]);
+      expect((await collect(journal.eventsByTag('t'))).map((event) => event.seq)).toEqual([
+        1, 2, 3,
+      ]);
     });
 
     it('logs an idle connection that the server ends and goes on', async () => {
@@ -177,10 +181,13 @@ describe.skipIf(skipPg)('PostgreSQL stores', () => {
       const journal = await openJournal({ applicationName, logger });
       await journal.append('a', deposits(1), 0);
 
-      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [
-        applicationName,
-      ]);
-      await waitFor(async () => (logger.find('persistence.pg_connection_lost').length > 0 ? true : undefined));
+      await admin.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1',
+        [applicationName],
+      );
+      await waitFor(async () =>
+        logger.find('persistence.pg_connection_lost').length > 0 ? true : undefined,
+      );
 
       expect(await journal.append('a', deposits(1, 2), 1)).toBe(2);
     });

@@ -3,8 +3,8 @@
  * and fixtures that give each test a schema of its own, dropped afterwards.
  */
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { PgJournal, PgSnapshotStore } from '@starweave/persistence';
+import pg from 'pg';
 import type { FixtureFactory, StoreFixture } from '../contract/fixture.js';
 
 /** The test server: the machine's PostgreSQL, database `test`, trust authentication. */
@@ -31,12 +31,12 @@ async function probe(): Promise<boolean> {
   }
 }
 
-/** Whether the server answers. */
+/** Whether the server accepted a connection and ran a query. */
 export const pgReachable = await probe();
 
 /**
- * Whether to skip the PostgreSQL tests: only when the server does not answer and this is not
- * CI, where they run and fail instead.
+ * Whether to skip the PostgreSQL tests: only when the server is unreachable and this is not CI.
+ * Under CI they run and fail instead.
  */
 export const skipPg = !pgReachable && process.env.CI !== 'true';
 

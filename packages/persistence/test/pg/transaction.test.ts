@@ -2,9 +2,10 @@
  * Transactions on PostgreSQL: retried after serialization failures and deadlocks, and only
  * after those.
  */
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { silentLogger } from '@starweave/actors';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inTransaction } from '../../src/pg/transaction.js';
 import { adminPool, schemaName, skipPg } from './support.js';
 
@@ -48,7 +49,13 @@ describe.skipIf(skipPg)('inTransaction', () => {
           }
           await client.query(`INSERT INTO ${schema}.counts VALUES ($1)`, [rows[0].n]);
         },
-        { isolation: 'serializable', maxRetries: 3, logger: silentLogger, operation: 'count', onRetry: () => retries++ },
+        {
+          isolation: 'serializable',
+          maxRetries: 3,
+          logger: silentLogger,
+          operation: 'count',
+          onRetry: () => retries++,
+        },
       );
 
     await Promise.all([insertCount({ value: true }), insertCount({ value: true })]);

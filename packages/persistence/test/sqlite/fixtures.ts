@@ -5,8 +5,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { SqliteJournal, SqliteSnapshotStore } from '@starweave/persistence';
+import Database from 'better-sqlite3';
 import type { FixtureFactory, StoreFixture } from '../contract/fixture.js';
 
 /** Makes a fresh temporary folder and returns its path. */

@@ -4,10 +4,10 @@
  */
 import { chmodSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryLogger } from '@starweave/actors';
 import { SQLITE_SCHEMA_VERSION, SqliteJournal, SqliteSnapshotStore } from '@starweave/persistence';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { collect, deposits } from '../contract/fixture.js';
 import { makeTempDir } from './fixtures.js';
 
@@ -101,7 +101,9 @@ describe('SqliteJournal.open', () => {
 describe('SqliteJournal.append', () => {
   it('writes the appends of one tick in one transaction', async () => {
     const journal = await SqliteJournal.open({ filename });
-    await Promise.all(Array.from({ length: 100 }, (_, i) => journal.append(`id-${i}`, deposits(2), 0)));
+    await Promise.all(
+      Array.from({ length: 100 }, (_, i) => journal.append(`id-${i}`, deposits(2), 0)),
+    );
 
     expect(journal.counters()).toMatchObject({ batches: 1, appends: 100, events: 200 });
     await journal.append('id-0', deposits(1), 2);
@@ -149,7 +151,9 @@ describe('SqliteJournal.append', () => {
     const second = await SqliteJournal.open({ filename });
     await first.append('a', deposits(1), 0);
 
-    await expect(second.append('a', deposits(1), 0)).rejects.toMatchObject({ code: 'ERR_CONFLICT' });
+    await expect(second.append('a', deposits(1), 0)).rejects.toMatchObject({
+      code: 'ERR_CONFLICT',
+    });
     expect(await second.append('a', deposits(1, 2), 1)).toBe(2);
     expect(await first.highestSeq('a')).toBe(2);
     await first.close();

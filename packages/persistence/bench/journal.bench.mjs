@@ -1,0 +1,122 @@
+// Journal benchmarks: appends one event at a time and 1000 at a time, against a plain insert
+// loop of the same rows (better-sqlite3 or pg), and recovery of 1M events with and without a
+// snapshot near the end. Imports the built packages; each measurement runs in a fresh process.
+
+import pg from 'pg';
+import { measureInChild } from '../../../benchmarks/lib/isolate.mjs';
+import { selects } from '../../../benchmarks/lib/measure.mjs';
+import { PG_SETTINGS } from './journal-cases.mjs';
+
+const CASES = new URL('./journal-cases.mjs', import.meta.url).href;
+
+/** Returns whether the benchmark PostgreSQL server accepts a connection. */
+async function pgAnswers() {
+  const client = new pg.Client({ ...PG_SETTINGS, connectionTimeoutMillis: 2000 });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/**
+ * Lists the measurements. Appends report rows per second; recoveries report milliseconds.
+ * Quick mode measures fewer rows and recovers 100k events, under the same names.
+ */
+function plan(quick, pgUp) {
+  const appendSizes = {
+    sqlite: { single: quick ? 5_000 : 50_000, batch: quick ? 100_000 : 1_000_000 },
+    pg: { single: quick ? 1_000 : 5_000, batch: quick ? 20_000 : 200_000 },
+  };
+  const recoveryEvents = quick ? 100_000 : 1_000_000;
+  const rate = (benchmark, system, exportName, args) => ({
+    benchmark,
+    system,
+    exportName,
+    args,
+    row: (result) => ({ value: result.perSecond, unit: 'rows/s', higherIsBetter: true }),
+  });
+  const time = (benchmark, exportName, args) => ({
+    benchmark,
+    system: 'starweave',
+    exportName,
+    args,
+    row: (result) => ({ value: result.ms, unit: 'ms', higherIsBetter: false }),
+  });
+
+  const sqlite = appendSizes.sqlite;
+  const measurements = [
+    rate('journal-append', 'starweave', 'sqliteAppend', { count: sqlite.single, batchSize: 1 }),
+    rate('journal-append', 'better-sqlite3', 'plainSqliteAppend', {
+      count: sqlite.single,
+      batchSize: 1,
+    }),
+    rate('journal-append-batch', 'starweave', 'sqliteAppend', {
+      count: sqlite.batch,
+      batchSize: 1000,
+    }),
+    rate('journal-append-batch', 'better-sqlite3', 'plainSqliteAppend', {
+      count: sqlite.batch,
+      batchSize: 1000,
+    }),
+    time('recovery-1m', 'sqliteRecovery', { events: recoveryEvents, snapshotAt: 0 }),
+    time('recovery-1m-snapshot', 'sqliteRecovery', {
+      events: recoveryEvents,
+      snapshotAt: recoveryEvents - 1000,
+    }),
+  ];
+  if (!pgUp) return measurements;
+
+  const postgres = appendSizes.pg;
+  return measurements.concat([
+    rate('journal-append-pg', 'starweave', 'pgAppend', { count: postgres.single, batchSize: 1 }),
+    rate('journal-append-pg', 'pg', 'plainPgAppend', { count: postgres.single, batchSize: 1 }),
+    rate('journal-append-batch-pg', 'starweave', 'pgAppend', {
+      count: postgres.batch,
+      batchSize: 1000,
+    }),
+    rate('journal-append-batch-pg', 'pg', 'plainPgAppend', {
+      count: postgres.batch,
+      batchSize: 1000,
+    }),
+    time('recovery-1m-pg', 'pgRecovery', { events: recoveryEvents, snapshotAt: 0 }),
+    time('recovery-1m-snapshot-pg', 'pgRecovery', {
+      events: recoveryEvents,
+      snapshotAt: recoveryEvents - 1000,
+    }),
+  ]);
+}
+
+/** Runs the journal benchmarks and returns their rows. */
+export async function run({ quick, only, log = () => {} }) {
+  const pgUp = await pgAnswers();
+  if (!pgUp) {
+    log(
+      `PostgreSQL does not answer at ${PG_SETTINGS.host}:${PG_SETTINGS.port}; skipping the -pg rows`,
+    );
+  }
+  const rows = [];
+  for (const measurement of plan(quick, pgUp)) {
+    if (!selects(only, import.meta.url, measurement.benchmark)) continue;
+    try {
+      const result = await measureInChild(CASES, measurement.exportName, measurement.args, {
+        timeoutMs: 600_000,
+      });
+      const row = {
+        benchmark: measurement.benchmark,
+        system: measurement.system,
+        ...measurement.row(result),
+      };
+      log(`${row.benchmark} ${row.system}: ${Math.round(row.value)} ${row.unit}`);
+      rows.push(row);
+    } catch (error) {
+      log(`${measurement.benchmark} ${measurement.system} failed: ${error.message}`);
+      process.exitCode = 1;
+    }
+  }
+  return rows;
+}
