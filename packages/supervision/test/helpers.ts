@@ -35,6 +35,11 @@ export function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/** Lets `count` turns of the event loop pass, so that whatever was due can happen. */
+export async function turns(count = 5): Promise<void> {
+  for (let i = 0; i < count; i++) await nextTurn();
+}
+
 /** Waits until `condition` holds, polling once per event-loop turn; fails after `limitMs`. */
 export async function waitUntil(condition: () => boolean, limitMs = 2000): Promise<void> {
   const start = performance.now();
