@@ -12,7 +12,7 @@ DTYPES = (
     "float32", "float64", "int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "uint64",
 )
 
-#: The most dimensions a header can describe, as in numpy 2.
+#: The maximum number of dimensions a header describes, as in numpy 2.
 MAX_NDIM = 64
 
 _LITTLE = {name: np.dtype(name).newbyteorder("<") for name in DTYPES}

@@ -13,7 +13,7 @@ _DISCARD_CHUNK = 1024 * 1024
 
 
 class ChannelCorrupt(Exception):
-    """The bytes on the channel are not a frame; ``cause`` says why."""
+    """The bytes on the channel are not a frame; ``cause`` is the underlying error."""
 
     def __init__(self, message, cause=None):
         super().__init__(message)
@@ -85,7 +85,7 @@ class PipeChannel(Channel):
             return None
         length = unpack_header(header)
         if length == 0:
-            raise ChannelCorrupt("frame length is 0; a frame holds at least one msgpack map")
+            raise ChannelCorrupt("invalid frame length 0: a frame contains one msgpack map")
         if length > self.max_frame_bytes:
             self._discard(length)
             raise OversizedFrame(length, self.max_frame_bytes)
@@ -211,7 +211,7 @@ class ZmqChannel(Channel):
         if length > self.max_frame_bytes:
             raise OversizedFrame(length, self.max_frame_bytes)
         if length == 0:
-            raise ChannelCorrupt("frame length is 0; a frame holds at least one msgpack map")
+            raise ChannelCorrupt("invalid frame length 0: a frame contains one msgpack map")
         return self._parse(message[HEADER_BYTES:])
 
     def _write(self, header, body):

@@ -1,8 +1,8 @@
 """The Starweave wire format in Python: msgpack with the extension table of
 docs/wire-format.md, shared with ``@starweave/actors``.
 
-``encode`` checks the value first and names the path of anything it cannot carry; ``decode``
-turns bytes that are not exactly one valid value into ``DecodeError``.
+``encode`` checks the value first and names the path of anything it cannot carry. ``decode``
+raises ``DecodeError`` on bytes that are not exactly one valid value.
 """
 
 import datetime

@@ -20,8 +20,8 @@ class DeadlineExceeded(BridgeError):
 
 
 class RequestContext:
-    """What a handler may ask about its request. Python cannot stop a thread, so a long
-    handler should call ``check()`` or test ``cancelled()`` now and then to stop early."""
+    """The request state a handler can query: ids, deadline and cancellation. Python cannot stop
+    a thread, so a long handler should call ``check()`` or test ``cancelled()`` now and then."""
 
     def __init__(self, handler, ids, deadline_ms, logger):
         self.handler = handler

@@ -1,5 +1,5 @@
 """The in-flight table: every request id between arrival and its one final frame, with the
-deadline watchdog that answers ``ERR_DEADLINE`` the moment a deadline passes."""
+deadline watchdog that sends ``ERR_DEADLINE`` the moment a deadline passes."""
 
 import heapq
 import logging
@@ -22,13 +22,13 @@ class Task:
 
 
 class InFlight:
-    """Tracks requests until answered, so that each id gets exactly one final frame even when a
+    """Track requests until their final frame, so that each id gets exactly one even when a
     deadline, a cancel and the handler's own result race."""
 
     def __init__(self, channel):
         self.channel = channel
         self.lock = threading.Lock()
-        self._tasks = {}  # request id -> Task, until the id is answered
+        self._tasks = {}  # request id -> Task, until its final frame is sent
         self._deadlines = []  # heap of (deadline_ms, sequence, task)
         self._sequence = 0
         self._wake = threading.Condition(self.lock)
@@ -56,7 +56,7 @@ class InFlight:
             return self._tasks.get(request_id)
 
     def find_unlocked(self, request_id):
-        """Return the task of an unanswered id; the caller holds ``lock``."""
+        """Return the task of an unanswered id; the caller must hold ``lock``."""
         return self._tasks.get(request_id)
 
     def pending_ids(self, task):

@@ -11,7 +11,7 @@ from .logs import log_event
 
 
 def run_task(task, inflight):
-    """Run ``task`` and answer each of its ids that is still waiting."""
+    """Run ``task`` and send the final frame of each of its ids that still waits for one."""
     if not inflight.pending_ids(task):
         return
     spec = task.spec
@@ -73,7 +73,7 @@ def _run_stream(task, inflight):
 
 
 def fail_task(task, error, inflight):
-    """Answer every waiting id of ``task`` with the error frame of ``error``."""
+    """Send the error frame of ``error`` for every waiting id of ``task``."""
     pending = inflight.pending_ids(task)
     if not pending:
         return

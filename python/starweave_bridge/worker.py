@@ -1,4 +1,4 @@
-"""The worker loop: handshake, then read frames, hand requests to a thread pool, and answer
+"""The worker loop: handshake, then read frames, hand requests to a thread pool, and handle
 heartbeats, cancels and shutdown (docs/bridge-protocol.md)."""
 
 import logging
@@ -174,7 +174,7 @@ class Worker:
 
         duplicates = [request_id for request_id in ids if request_id in self.inflight]
         if duplicates:
-            # The id is nil so that Node cannot take this for the first request's answer.
+            # The id is nil so that Node cannot take this for the final frame of the first request.
             self._protocol_error(f"request ids {duplicates} are already in flight")
             return
         refusal = self._refusal(name, ids, batch_frame)
@@ -240,7 +240,7 @@ class Worker:
         log_event(logging.INFO, "bridge.shutting_down", inflight=len(self.inflight),
                   grace_ms=grace_ms)
 
-        # No frame is read from here on, so a request sent after shutdown gets no answer.
+        # No frame is read from here on, so a request sent after shutdown gets no final frame.
         give_up_at = time.time() + grace_ms / 1000
         while len(self.inflight) and time.time() < give_up_at:
             time.sleep(0.01)

@@ -160,7 +160,7 @@ class Worker:
     # Protocol helpers -------------------------------------------------------------------------
 
     def handshake(self, max_frame_bytes=None, protocol=PROTOCOL_VERSION):
-        """Read the worker's hello and answer it; return the worker's hello."""
+        """Read the worker's hello, reply with Node's hello and return the worker's."""
         hello = self.receive(timeout=20)
         assert hello is not None and hello["type"] == "hello", hello
         reply = {"type": "hello", "protocol": protocol,

@@ -96,7 +96,7 @@ def test_cancel_answers_at_once_and_stops_handler(worker):
     frame = worker.answer(1)
     assert frame["code"] == "ERR_CANCELLED"
     assert time.time() - started < 1
-    # The cancelled thread is free again: the worker still answers.
+    # The cancelled thread is free again, so the worker still runs requests.
     assert worker.call("echo", 2, request_id=2)["result"] == 2
 
 
@@ -205,7 +205,7 @@ def test_batch_frame_returns_one_response_per_id(worker):
     assert results == {10: 1.0, 11: 4.0, 12: 9.0}
 
 
-def test_request_to_batch_handler_runs_as_batch_of_one(worker):
+def test_batch_handler_takes_single_request(worker):
     assert worker.call("square_batch", 5)["result"] == 25.0
 
 

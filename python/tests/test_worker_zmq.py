@@ -42,7 +42,7 @@ def test_zmq_garbage_is_reported_and_worker_goes_on(zmq_worker):
     assert zmq_worker.call("echo", "still alive", request_id=2)["result"] == "still alive"
 
 
-def test_zmq_header_that_disagrees_with_message_length_is_garbage(zmq_worker):
+def test_zmq_wrong_header_length_is_garbage(zmq_worker):
     body = encode({"type": "heartbeat", "seq": 1})
     zmq_worker.send_raw(struct.pack(">I", len(body) + 5) + body)
     assert zmq_worker.receive()["code"] == "ERR_DECODE"

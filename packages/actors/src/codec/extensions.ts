@@ -49,8 +49,8 @@ export function registerExtensions(): void {
   if (registered) return;
   registered = true;
 
-  // These two write plain msgpack numbers, not extensions, but msgpackr asks every class
-  // extension for a type number and also files it as a decoder. They borrow 0x14, whose real
+  // These two write plain msgpack numbers, not extensions, but msgpackr requires a type number
+  // for every class extension and also registers it as a decoder. They borrow 0x14, whose real
   // decoder is registered below and replaces theirs.
   addExtension({
     Class: WireInt64,

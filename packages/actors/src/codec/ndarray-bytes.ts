@@ -6,7 +6,7 @@ import { StarweaveError } from '../errors.js';
 import { ExtensionTypes } from './extension-types.js';
 import { DTYPE_ARRAYS, isDType, NDArray, type NumericArray } from './ndarray.js';
 
-/** The most dimensions the header can describe, as in numpy 2. */
+/** The maximum number of dimensions a header describes, as in numpy 2. */
 export const MAX_NDIM = 64;
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -29,7 +29,10 @@ export function writeNDArray(array: NDArray, allocate: Allocate): void {
   const { dtype, shape, data } = array;
   const header = headerLength(dtype, shape.length);
   const payload = header + data.byteLength;
-  const extHeader = payload < 0x100 ? 3 : payload < 0x10000 ? 4 : 6;
+  // ext 8, ext 16 or ext 32: the type byte plus a length of one, two or four bytes.
+  let extHeader = 6;
+  if (payload < 0x100) extHeader = 3;
+  else if (payload < 0x10000) extHeader = 4;
   const { target, targetView, position: start } = allocate(extHeader + payload);
 
   let position = start;

@@ -37,7 +37,7 @@ type NumericArrayClass = {
   readonly BYTES_PER_ELEMENT: number;
 };
 
-/** The typed array class that holds each dtype. */
+/** The typed array class of each dtype. */
 export const DTYPE_ARRAYS: Readonly<Record<DType, NumericArrayClass>> = {
   float32: Float32Array,
   float64: Float64Array,

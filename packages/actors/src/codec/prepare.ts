@@ -178,8 +178,8 @@ export class Preparer {
     const code = (error as { code?: unknown }).code;
     if (typeof code === 'string') fields.code = code;
 
-    // A StarweaveError keeps its details in `details`; other errors keep extra facts (errno,
-    // syscall, path) in own properties, which travel as details and come back as properties.
+    // A StarweaveError keeps its details in `details`. Other errors keep extra facts (errno,
+    // syscall, path) in own properties, so those travel as details and come back as properties.
     let details: unknown;
     if (error instanceof StarweaveError) {
       details = error.details;

@@ -98,7 +98,7 @@ const WORKER_FRAME_TYPES = new Set([
 
 /**
  * Checks that a decoded value is a worker frame: a map with a known `type`, and an integer `id`
- * where the frame answers a request. Fails with ERR_PROTOCOL otherwise.
+ * in a response, chunk or end frame. Fails with ERR_PROTOCOL otherwise.
  */
 export function checkWorkerFrame(value: unknown): WorkerFrame {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {

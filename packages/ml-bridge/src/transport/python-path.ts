@@ -1,5 +1,5 @@
 /**
- * Finds the folder that holds the `starweave_bridge` Python package, which becomes the worker's
+ * Finds the folder that contains the `starweave_bridge` Python package, which becomes the worker's
  * `PYTHONPATH`.
  */
 import { existsSync } from 'node:fs';

@@ -33,7 +33,7 @@ export interface WorkerTransportOptions {
   handlers: readonly string[];
   /** The interpreter. Default: `STARWEAVE_PYTHON` from the environment, else `python3`. */
   python?: string;
-  /** The folder that holds `starweave_bridge`. Default: {@link defaultPythonPath}. */
+  /** The folder that contains `starweave_bridge`. Default: {@link defaultPythonPath}. */
   pythonPath?: string;
   /** The worker name in its `hello`. Default: `python-<pid>`, chosen by the worker. */
   name?: string;
@@ -45,11 +45,11 @@ export interface WorkerTransportOptions {
   args?: readonly string[];
   /** Extra environment variables for the worker. */
   env?: Record<string, string>;
-  /** Where stdout, stderr, `log` frames and channel problems are logged. Default: silent. */
+  /** The logger of stdout and stderr lines, `log` frames and channel errors. Default: silent. */
   logger?: Logger;
 }
 
-/** How a worker process ended. */
+/** The exit status or signal of a worker process. */
 export interface WorkerExit {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -141,9 +141,10 @@ export class WorkerTransport extends EventEmitter<WorkerTransportEvents> {
   }
 
   /**
-   * Starts a worker and runs the handshake. Fails with ERR_START_FAILED when the interpreter
-   * cannot start, a handler module fails to import, the worker exits or stays silent past
-   * `handshakeTimeoutMs`; and with ERR_PROTOCOL when it speaks another protocol version.
+   * Starts a worker and runs the handshake. Fails with ERR_PROTOCOL when the worker speaks
+   * another protocol version. Fails with ERR_START_FAILED when the interpreter cannot start, a
+   * handler module fails to import, or the worker exits or sends no hello within
+   * `handshakeTimeoutMs`.
    */
   static async start(options: WorkerTransportOptions): Promise<WorkerTransport> {
     checkOptions(options);
@@ -221,8 +222,8 @@ export class WorkerTransport extends EventEmitter<WorkerTransportEvents> {
   }
 
   /**
-   * Closes the worker's input, so a worker that reads it sees end of file and exits, and kills
-   * it if it is still running `waitMs` later.
+   * Closes the worker's input, which a worker reads as end of file and exits on. Kills it if it
+   * still runs `waitMs` later.
    */
   private async stop(waitMs: number): Promise<WorkerExit> {
     this.input.end();
