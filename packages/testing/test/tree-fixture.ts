@@ -23,7 +23,7 @@ function supervisorBody(children: TreeChild[], table: PidTable) {
     };
     for (const child of children) start(child);
     for (;;) {
-      const exit: ExitMessage = await self.receive({ type: 'EXIT' });
+      const exit = (await self.receive({ type: 'EXIT' })) as ExitMessage;
       const child = byPid.get(exit.from.id);
       if (child === undefined) {
         self.exit(exit.reason);
