@@ -110,39 +110,48 @@ function checkTags(name: string, tags: unknown): readonly string[] | null {
   return tags.slice() as string[];
 }
 
-/** The stored fields of one event, as the stores read them. */
-export interface EventRow {
-  persistenceId: string;
-  seq: number;
-  ordering: number;
-  type: string;
-  version: number;
-  tags: readonly string[] | null;
-  timestamp: number;
-  /** The wire format version of `payload`. */
-  format: number;
-  payload: Uint8Array;
-}
+/**
+ * The columns of one stored event, in the order every read query selects them:
+ * persistence_id, seq, ordering, type, version, tags, written_at, format, payload. Tags come as
+ * an array from PostgreSQL and as JSON text from SQLite.
+ */
+export type EventRow = [
+  persistenceId: string,
+  seq: number,
+  ordering: number,
+  type: string,
+  version: number,
+  tags: readonly string[] | string | null,
+  timestamp: number,
+  format: number,
+  payload: Uint8Array,
+];
+
+/** The columns of {@link EventRow}, for SELECT lists. */
+export const EVENT_COLUMNS =
+  'persistence_id, seq, ordering, type, version, tags, written_at, format, payload';
 
 /**
  * Decodes the payload of a stored event and upcasts it to the newest version of its type.
  * Fails with ERR_DECODE naming the persistence id and the sequence number.
  */
 export function decodeEvent<P>(row: EventRow, upcasters: Upcasters): PersistedEvent<P> {
+  const [persistenceId, seq, ordering, type, version, tags, timestamp, format, bytes] = row;
   let payload: unknown;
   try {
-    payload = upcasters.upcast(row.type, row.version, decodeStored(row.payload, row.format));
+    payload = upcasters.upcast(type, version, decodeStored(bytes, format));
   } catch (error) {
-    throw decodeError('event', row.persistenceId, row.seq, error);
+    throw decodeError('event', persistenceId, seq, error);
   }
   return {
-    persistenceId: row.persistenceId,
-    seq: row.seq,
-    ordering: row.ordering,
-    type: row.type,
-    version: Math.max(row.version, upcasters.currentVersion(row.type)),
+    persistenceId,
+    seq,
+    ordering,
+    type,
+    version: Math.max(version, upcasters.currentVersion(type)),
     payload: payload as P,
-    tags: row.tags ?? NO_TAGS,
-    timestamp: row.timestamp,
+    tags:
+      tags === null ? NO_TAGS : typeof tags === 'string' ? (JSON.parse(tags) as string[]) : tags,
+    timestamp,
   };
 }

@@ -3,9 +3,9 @@
  * in flight as one call of the append function, and readers that share the rest of the pool.
  */
 import { STORED_FORMAT } from '../codec.js';
-import { decodeEvent, type EncodedEvent, type EventRow, encodeEvents } from '../event-rows.js';
+import { type EncodedEvent, EVENT_COLUMNS, type EventRow, encodeEvents } from '../event-rows.js';
 import type { EventInput, Journal, JournalCounters, PersistedEvent } from '../journal.js';
-import { readPages } from '../read-pages.js';
+import { type ReadEventsOptions, readEvents } from '../read-pages.js';
 import { closedError, conflictError } from '../store-errors.js';
 import {
   type JournalOptions,
@@ -52,21 +52,6 @@ interface QueuedBarrier {
 
 type QueuedWrite = QueuedAppend | QueuedDelete | QueuedBarrier;
 
-// Every read selects these columns in this order, so one function turns rows into events.
-const EVENT_COLUMNS =
-  'persistence_id, seq, ordering, type, version, tags, written_at, format, payload';
-type RawEventRow = [
-  string,
-  number,
-  number,
-  string,
-  number,
-  string[] | null,
-  number,
-  number,
-  Buffer,
-];
-
 /**
  * A {@link Journal} in a PostgreSQL schema.
  *
@@ -98,6 +83,7 @@ export class PgJournal implements Journal {
     decodeFailures: 0,
     retries: 0,
   };
+  private readonly readOptions: ReadEventsOptions;
   private queue: QueuedWrite[] = [];
   // True from the first write queued until the queue is empty again. It is set and cleared in
   // the same synchronous step as the queue checks, so no write waits in the queue undrained.
@@ -110,6 +96,20 @@ export class PgJournal implements Journal {
     this.schema = connection.schema;
     this.options = options;
     this.sql = journalSql(connection.schema);
+    this.readOptions = {
+      pageSize: options.pageSize,
+      upcasters: options.upcasters,
+      onDecodeFailure: (row, error) => {
+        this.stats.decodeFailures++;
+        options.logger.log('error', 'persistence.decode_failed', {
+          target: this.target,
+          schema: this.schema,
+          persistenceId: row[0],
+          seq: row[1],
+          reason: error,
+        });
+      },
+    };
   }
 
   /**
@@ -154,21 +154,22 @@ export class PgJournal implements Journal {
     });
   }
 
-  async *replay<P = unknown>(
+  replay<P = unknown>(
     persistenceId: string,
     fromSeq = 1,
     toSeq = Number.MAX_SAFE_INTEGER,
   ): AsyncGenerator<PersistedEvent<P>, void, undefined> {
-    checkPersistenceId(persistenceId);
-    checkSeq('fromSeq', fromSeq);
-    checkSeq('toSeq', toSeq);
-    const rows = readPages<RawEventRow>(
-      (after, limit) => this.read('replay', this.sql.replay, [persistenceId, after, toSeq, limit]),
-      Math.max(fromSeq, 1) - 1,
-      this.options.pageSize,
-      (row) => row[1],
-    );
-    yield* this.decodeRows<P>(rows);
+    return readEvents<P>(() => {
+      checkPersistenceId(persistenceId);
+      checkSeq('fromSeq', fromSeq);
+      checkSeq('toSeq', toSeq);
+      return {
+        readPage: (after, limit) =>
+          this.read<EventRow>('replay', this.sql.replay, [persistenceId, after, toSeq, limit]),
+        start: Math.max(fromSeq, 1) - 1,
+        keyColumn: 1,
+      };
+    }, this.readOptions);
   }
 
   async highestSeq(persistenceId: string): Promise<number> {
@@ -194,30 +195,32 @@ export class PgJournal implements Journal {
     });
   }
 
-  async *eventsByTag<P = unknown>(
+  eventsByTag<P = unknown>(
     tag: string,
     offset = 0,
   ): AsyncGenerator<PersistedEvent<P>, void, undefined> {
-    checkTag('tag', tag);
-    checkSeq('offset', offset);
-    const rows = readPages<RawEventRow>(
-      (after, limit) => this.read('read events by tag', this.sql.byTag, [tag, after, limit]),
-      offset,
-      this.options.pageSize,
-      (row) => row[2],
-    );
-    yield* this.decodeRows<P>(rows);
+    return readEvents<P>(() => {
+      checkTag('tag', tag);
+      checkSeq('offset', offset);
+      return {
+        readPage: (after, limit) =>
+          this.read<EventRow>('read events by tag', this.sql.byTag, [tag, after, limit]),
+        start: offset,
+        keyColumn: 2,
+      };
+    }, this.readOptions);
   }
 
-  async *allEvents<P = unknown>(offset = 0): AsyncGenerator<PersistedEvent<P>, void, undefined> {
-    checkSeq('offset', offset);
-    const rows = readPages<RawEventRow>(
-      (after, limit) => this.read('read all events', this.sql.all, [after, limit]),
-      offset,
-      this.options.pageSize,
-      (row) => row[2],
-    );
-    yield* this.decodeRows<P>(rows);
+  allEvents<P = unknown>(offset = 0): AsyncGenerator<PersistedEvent<P>, void, undefined> {
+    return readEvents<P>(() => {
+      checkSeq('offset', offset);
+      return {
+        readPage: (after, limit) =>
+          this.read<EventRow>('read all events', this.sql.all, [after, limit]),
+        start: offset,
+        keyColumn: 2,
+      };
+    }, this.readOptions);
   }
 
   counters(): Readonly<JournalCounters> {
@@ -395,38 +398,6 @@ export class PgJournal implements Journal {
       return result.rows;
     } catch (error) {
       throw toPgError(error, this.target, operation);
-    }
-  }
-
-  private async *decodeRows<P>(
-    rows: AsyncIterable<RawEventRow>,
-  ): AsyncGenerator<PersistedEvent<P>, void, undefined> {
-    const { upcasters, logger } = this.options;
-    for await (const raw of rows) {
-      const row: EventRow = {
-        persistenceId: raw[0],
-        seq: raw[1],
-        ordering: raw[2],
-        type: raw[3],
-        version: raw[4],
-        tags: raw[5],
-        timestamp: raw[6],
-        format: raw[7],
-        payload: raw[8],
-      };
-      try {
-        yield decodeEvent<P>(row, upcasters);
-      } catch (error) {
-        this.stats.decodeFailures++;
-        logger.log('error', 'persistence.decode_failed', {
-          target: this.target,
-          schema: this.schema,
-          persistenceId: row.persistenceId,
-          seq: row.seq,
-          reason: error,
-        });
-        throw error;
-      }
     }
   }
 

@@ -5,9 +5,9 @@
 
 import type { Logger } from '@starweave/actors';
 import type Database from 'better-sqlite3';
-import { decodeEvent, type EventRow, encodeEvents } from '../event-rows.js';
+import { EVENT_COLUMNS, type EventRow, encodeEvents } from '../event-rows.js';
 import type { EventInput, Journal, JournalCounters, PersistedEvent } from '../journal.js';
-import { readPages } from '../read-pages.js';
+import { type ReadEventsOptions, readEvents } from '../read-pages.js';
 import { closedError, conflictError } from '../store-errors.js';
 import {
   type JournalOptions,
@@ -31,21 +31,6 @@ interface QueuedAppend extends PendingAppend {
   resolve(highestSeq: number): void;
   reject(error: unknown): void;
 }
-
-// Every read selects these columns in this order, so one function turns rows into events.
-const EVENT_COLUMNS =
-  'persistence_id, seq, ordering, type, version, tags, written_at, format, payload';
-type RawEventRow = [
-  string,
-  number,
-  number,
-  string,
-  number,
-  string | null,
-  number,
-  number,
-  Uint8Array,
-];
 
 /**
  * A {@link Journal} in an SQLite file or in memory.
@@ -79,6 +64,7 @@ export class SqliteJournal implements Journal {
     decodeFailures: 0,
     retries: 0,
   };
+  private readonly readOptions: ReadEventsOptions;
   private queue: QueuedAppend[] = [];
   private flushScheduled = false;
   private closed = false;
@@ -90,6 +76,19 @@ export class SqliteJournal implements Journal {
     this.writer = new AppendWriter(connections.writer);
     this.statements = prepareReads(connections.reader);
     this.deleteEvents = prepareDelete(connections.writer);
+    this.readOptions = {
+      pageSize: options.pageSize,
+      upcasters: options.upcasters,
+      onDecodeFailure: (row, error) => {
+        this.stats.decodeFailures++;
+        options.logger.log('error', 'persistence.decode_failed', {
+          filename: this.filename,
+          persistenceId: row[0],
+          seq: row[1],
+          reason: error,
+        });
+      },
+    };
   }
 
   /**
@@ -139,22 +138,22 @@ export class SqliteJournal implements Journal {
     });
   }
 
-  async *replay<P = unknown>(
+  replay<P = unknown>(
     persistenceId: string,
     fromSeq = 1,
     toSeq = Number.MAX_SAFE_INTEGER,
   ): AsyncGenerator<PersistedEvent<P>, void, undefined> {
-    checkPersistenceId(persistenceId);
-    checkSeq('fromSeq', fromSeq);
-    checkSeq('toSeq', toSeq);
-    const rows = readPages<RawEventRow>(
-      (after, limit) =>
-        this.read('replay', () => this.statements.replay.all(persistenceId, after, toSeq, limit)),
-      Math.max(fromSeq, 1) - 1,
-      this.options.pageSize,
-      (row) => row[1],
-    );
-    yield* this.decodeRows<P>(rows);
+    return readEvents<P>(() => {
+      checkPersistenceId(persistenceId);
+      checkSeq('fromSeq', fromSeq);
+      checkSeq('toSeq', toSeq);
+      return {
+        readPage: (after, limit) =>
+          this.read('replay', () => this.statements.replay.all(persistenceId, after, toSeq, limit)),
+        start: Math.max(fromSeq, 1) - 1,
+        keyColumn: 1,
+      };
+    }, this.readOptions);
   }
 
   async highestSeq(persistenceId: string): Promise<number> {
@@ -180,31 +179,32 @@ export class SqliteJournal implements Journal {
     }
   }
 
-  async *eventsByTag<P = unknown>(
+  eventsByTag<P = unknown>(
     tag: string,
     offset = 0,
   ): AsyncGenerator<PersistedEvent<P>, void, undefined> {
-    checkTag('tag', tag);
-    checkSeq('offset', offset);
-    const rows = readPages<RawEventRow>(
-      (after, limit) =>
-        this.read('read events by tag', () => this.statements.byTag.all(tag, after, limit)),
-      offset,
-      this.options.pageSize,
-      (row) => row[2],
-    );
-    yield* this.decodeRows<P>(rows);
+    return readEvents<P>(() => {
+      checkTag('tag', tag);
+      checkSeq('offset', offset);
+      return {
+        readPage: (after, limit) =>
+          this.read('read events by tag', () => this.statements.byTag.all(tag, after, limit)),
+        start: offset,
+        keyColumn: 2,
+      };
+    }, this.readOptions);
   }
 
-  async *allEvents<P = unknown>(offset = 0): AsyncGenerator<PersistedEvent<P>, void, undefined> {
-    checkSeq('offset', offset);
-    const rows = readPages<RawEventRow>(
-      (after, limit) => this.read('read all events', () => this.statements.all.all(after, limit)),
-      offset,
-      this.options.pageSize,
-      (row) => row[2],
-    );
-    yield* this.decodeRows<P>(rows);
+  allEvents<P = unknown>(offset = 0): AsyncGenerator<PersistedEvent<P>, void, undefined> {
+    return readEvents<P>(() => {
+      checkSeq('offset', offset);
+      return {
+        readPage: (after, limit) =>
+          this.read('read all events', () => this.statements.all.all(after, limit)),
+        start: offset,
+        keyColumn: 2,
+      };
+    }, this.readOptions);
   }
 
   counters(): Readonly<JournalCounters> {
@@ -277,37 +277,6 @@ export class SqliteJournal implements Journal {
     }
   }
 
-  private async *decodeRows<P>(
-    rows: AsyncIterable<RawEventRow>,
-  ): AsyncGenerator<PersistedEvent<P>, void, undefined> {
-    const { upcasters, logger } = this.options;
-    for await (const raw of rows) {
-      const row: EventRow = {
-        persistenceId: raw[0],
-        seq: raw[1],
-        ordering: raw[2],
-        type: raw[3],
-        version: raw[4],
-        tags: raw[5] === null ? null : (JSON.parse(raw[5]) as string[]),
-        timestamp: raw[6],
-        format: raw[7],
-        payload: raw[8],
-      };
-      try {
-        yield decodeEvent<P>(row, upcasters);
-      } catch (error) {
-        this.stats.decodeFailures++;
-        logger.log('error', 'persistence.decode_failed', {
-          filename: this.filename,
-          persistenceId: row.persistenceId,
-          seq: row.seq,
-          reason: error,
-        });
-        throw error;
-      }
-    }
-  }
-
   private checkOpen(operation: string): void {
     if (this.closed)
       throw closedError(`SQLite journal ${JSON.stringify(this.filename)}`, operation);
@@ -315,7 +284,7 @@ export class SqliteJournal implements Journal {
 }
 
 function prepareReads(db: Database.Database) {
-  const prepare = (sql: string) => db.prepare<unknown[], RawEventRow>(sql).raw();
+  const prepare = (sql: string) => db.prepare<unknown[], EventRow>(sql).raw();
   return {
     replay: prepare(
       `SELECT ${EVENT_COLUMNS} FROM starweave_journal
