@@ -49,7 +49,7 @@ describe('VirtualClock', () => {
     expect(clock.now()).toBe(100);
   });
 
-  it('fires a timer set by a firing timer in the same advance when it falls due', () => {
+  it('fires a timer set while firing within the same advance', () => {
     const clock = new VirtualClock();
     const seen: number[] = [];
     clock.setTimeout(() => {

@@ -215,7 +215,7 @@ describe('KeyRegistry entries of ended processes', () => {
     expect(registry.count()).toBe(1);
   });
 
-  it('are released before monitors fire, so a DOWN handler can take the key again', async () => {
+  it('are released before monitors fire', async () => {
     const system = newSystem();
     const registry = new KeyRegistry<string>(system, { keys: 'unique' });
     const first = member(system, registry, 'leader', 'first');

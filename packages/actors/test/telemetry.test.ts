@@ -77,7 +77,7 @@ describe("telemetry 'process.link_exit'", () => {
     expect(events).toEqual([{ pid: String(linked), from: String(partner), reason: 'shutdown' }]);
   });
 
-  it('does not fire for a direct exit signal, a trapped one or a normal one', async () => {
+  it('stays silent for direct, trapped and normal exits', async () => {
     const system = newSystem();
     let fired = 0;
     system.telemetry.on('process.link_exit', () => fired++);
@@ -104,7 +104,7 @@ describe("telemetry 'process.link_exit'", () => {
 });
 
 describe("telemetry 'process.mailbox_long'", () => {
-  it('fires once when a mailbox grows past the threshold, with the length and threshold', async () => {
+  it('fires once past the threshold, with the length', async () => {
     const logger = new MemoryLogger();
     const system = newSystem({ logger, mailboxWarning: 100 });
     const events: Array<{ pid: string; name: string | undefined; length: number; threshold: number }> = [];

@@ -19,7 +19,7 @@ function isPing(message: unknown): message is Ping {
   return (message as Ping | null)?.type === 'ping';
 }
 
-/** Spawns a process that runs `body` once its mailbox holds `messages`, and reports the result. */
+/** Spawns a process that runs `body` once its mailbox contains `messages`, and reports the result. */
 function probe(
   system: ReturnType<typeof newSystem>,
   messages: unknown[],
@@ -266,7 +266,7 @@ describe('ProcessContext.receive', () => {
     });
   }
 
-  it('rejects an invalid timeout instead of throwing, so the caller gets a failed promise', async () => {
+  it('rejects an invalid timeout instead of throwing', async () => {
     const system = newSystem();
 
     let result: Promise<unknown> | undefined;
@@ -358,7 +358,7 @@ describe('selective receive under load', () => {
     expect(elapsed).toBeLessThan(2000);
   });
 
-  it('finds a reply behind 100k unmatched messages in one scan of a new receive', async () => {
+  it('scans 100k unmatched messages once in a new receive', async () => {
     const system = newSystem();
     let calls = 0;
     const pid = system.spawn(async (self) => {

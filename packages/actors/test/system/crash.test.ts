@@ -69,7 +69,7 @@ describe('crash report', () => {
     expect(report?.fields.name).toBeUndefined();
   });
 
-  it('is not logged for a process that ends normally or by an exit signal', async () => {
+  it('is not logged for normal ends or exit signals', async () => {
     const logger = new MemoryLogger();
     const system = newSystem({ logger });
     const normal = system.spawn(async () => {});

@@ -95,7 +95,7 @@ describe('ActorSystem.exit', () => {
     expect(got[0]).toEqual({ type: 'EXIT', from: system.pid, reason: 'normal' });
   });
 
-  it('turns an abnormal exit signal into an EXIT message naming the sender when trapping', async () => {
+  it('turns an abnormal exit signal into an EXIT message when trapping', async () => {
     const system = newSystem();
     const { pid, got } = collector(system, true);
     const error = new Error('stop');
@@ -154,7 +154,7 @@ describe('ActorSystem.exit', () => {
     expect(watcher.got[0]).toMatchObject({ type: 'EXIT', reason: 'kill' });
   });
 
-  it('ends a non-trapping process linked to one that exits with kill, with reason kill', async () => {
+  it('passes a kill exit reason over a link as kill', async () => {
     const system = newSystem();
     const bystander = collector(system);
     const ended = downReason(system, bystander.pid);

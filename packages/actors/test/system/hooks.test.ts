@@ -162,7 +162,7 @@ describe('ActorSystem.isIdle', () => {
     expect(system.isIdle()).toBe(true);
   });
 
-  it('is false while a spawned function waits to start and true once it waits in receive', async () => {
+  it('is false until a spawned function waits in receive', async () => {
     const system = newSystem();
     system.spawn(async (self) => {
       await self.receive();

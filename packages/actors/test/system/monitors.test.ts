@@ -297,14 +297,14 @@ describe('demonitor', () => {
     const target = idle(system);
     const other = idle(system);
     const ref = system.monitor(target);
-    const kept = system.monitor(other);
+    const otherRef = system.monitor(other);
     system.exit(target, 'shutdown');
     system.exit(other, 'shutdown');
 
     system.demonitor(ref, { flush: true });
 
     const down: DownMessage | undefined = await system.tryReceive(isDown, 0);
-    expect(down?.ref.equals(kept)).toBe(true);
+    expect(down?.ref.equals(otherRef)).toBe(true);
     expect(await system.tryReceive(isDown, 0)).toBeUndefined();
   });
 

@@ -179,7 +179,7 @@ describe('names of ended processes', () => {
     expect(system.registered()).toEqual([]);
   });
 
-  it('releases the name before monitors fire, so a DOWN callback can register it again', async () => {
+  it('releases the name before monitors fire', async () => {
     const system = newSystem();
     const first = idle(system, 'cache');
     let heldAtDown: Pid | undefined | 'unset' = 'unset';
@@ -196,16 +196,16 @@ describe('names of ended processes', () => {
     expect(system.whereis('cache')?.equals(replacement!)).toBe(true);
   });
 
-  it('releases the name before a DOWN message reaches a watching process', async () => {
+  it('releases the name before a DOWN message arrives', async () => {
     const system = newSystem();
     const first = idle(system, 'cache');
     system.spawn(async (self) => {
       self.monitor(first);
       self.send(system.pid, { type: 'watching' });
       const down: DownMessage = await self.receive((m: any) => m?.type === 'DOWN');
-      const held = self.system.whereis('cache');
+      const holderAtDown = self.system.whereis('cache');
       self.register('cache');
-      self.send(system.pid, { type: 'seen', held, reason: down.reason, self: self.pid });
+      self.send(system.pid, { type: 'seen', holderAtDown, reason: down.reason, self: self.pid });
       await self.receive();
     });
     await system.receive((m: any) => m?.type === 'watching', 1000);
@@ -213,7 +213,7 @@ describe('names of ended processes', () => {
     system.exit(first, 'shutdown');
     const seen = await system.receive((m: any) => m?.type === 'seen', 1000);
 
-    expect(seen.held).toBeUndefined();
+    expect(seen.holderAtDown).toBeUndefined();
     expect(system.whereis('cache')?.equals(seen.self)).toBe(true);
   });
 

@@ -1,5 +1,5 @@
 /**
- * Scale: one system holds a million idle callback processes, and shuts them all down.
+ * Scale: a million idle callback processes in one system, and their shutdown.
  */
 import { describe, expect, it } from 'vitest';
 import { ActorSystem, type Pid, silentLogger } from '@starweave/actors';
