@@ -3,7 +3,7 @@
  * take its siblings down and up again by the strategy, count the restart against the intensity,
  * retry a failed restart, and shut down for intensity or significant children.
  */
-import { type Reason, isNormalReason } from '@starweave/actors';
+import { type Pid, type Reason, isNormalReason } from '@starweave/actors';
 import type { ChildRecord } from './child-table.js';
 import { SupervisorEvent, exitLevel, report } from './reports.js';
 import {
@@ -40,20 +40,21 @@ export function childExited(
   report(state.reporter, exitLevel(reason, record.spec.restart), SupervisorEvent.childExited, reported(record), {
     reason,
   });
+  const pid = record.pid;
   state.children.setPid(record, undefined);
 
   const restart = record.spec.restart;
   if (restart === 'permanent' || (restart === 'transient' && !isNormalReason(reason))) {
-    return restartChild(state, record, reason, 'exit');
+    return restartChild(state, record, reason, 'exit', pid);
   }
   if (restart === 'temporary') state.children.remove(record);
   return shutsDownAutomatically(state, record) ? autoShutdown(state, record) : continued(state);
 }
 
 /**
- * Restarts `record` after its exit (`cause` 'exit'), after a failed start ('retry'), or with the
- * back-off already waited ('waited'). Counts the restart; past the intensity, returns a
- * shutdown. Otherwise stops the siblings the strategy takes along (in reverse start order) and
+ * Restarts `record` after its exit (`cause` 'exit', with the `exited` pid), after a failed start
+ * ('retry'), or with the back-off already waited ('waited'). Counts the restart; past the
+ * intensity, returns a shutdown. Otherwise stops the siblings the strategy takes along (in reverse start order) and
  * starts the affected children now, or after the back-off delay.
  */
 export async function restartChild(
@@ -61,12 +62,14 @@ export async function restartChild(
   record: ChildRecord,
   reason: Reason,
   cause: 'exit' | 'retry' | 'waited',
+  exited?: Pid,
 ): Promise<Continue | Shutdown> {
   const clock = state.self.system.clock;
   if (!state.intensity.add(clock.now())) {
     record.restarting = false;
     record.generation++;
-    report(state.reporter, 'error', SupervisorEvent.shutdown, reported(record), { reason });
+    const child = { ...reported(record), pid: exited };
+    report(state.reporter, 'error', SupervisorEvent.shutdown, child, { reason });
     return { stop: 'shutdown', state };
   }
 
