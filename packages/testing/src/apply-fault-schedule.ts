@@ -4,18 +4,18 @@
  */
 import {
   type ActorSystem,
-  type Pid,
-  StarweaveError,
   formatReason,
   invalidArgument,
   isPid,
+  type Pid,
+  StarweaveError,
 } from '@starweave/actors';
 import type { FaultSchedule, ScheduledFault } from './arbitraries.js';
 import { formatValue } from './format-value.js';
 import { checkReason, kill } from './kill.js';
 import { notifyNote, timeDriver } from './kit-state.js';
-import type { TestSystem } from './test-system.js';
 import { toActorSystem } from './system-argument.js';
+import type { TestSystem } from './test-system.js';
 
 /** A fault of a schedule as it was applied. */
 export interface AppliedFault<Id = string> extends ScheduledFault<Id> {
@@ -62,12 +62,19 @@ export async function applyFaultSchedule<Id>(
       'applyFaultSchedule needs a system on virtual time; create it with createTestSystem() and pass the test system or its system.',
     );
   }
-  if (!Array.isArray(schedule)) invalidArgument('schedule', 'an array of { atMs, target, reason }', schedule);
-  if (typeof resolveTarget !== 'function') invalidArgument('resolveTarget', 'a function (id) => pid', resolveTarget);
+  if (!Array.isArray(schedule))
+    invalidArgument('schedule', 'an array of { atMs, target, reason }', schedule);
+  if (typeof resolveTarget !== 'function')
+    invalidArgument('resolveTarget', 'a function (id) => pid', resolveTarget);
   for (const fault of schedule) {
-    if (fault === null || typeof fault !== 'object') invalidArgument('schedule entry', '{ atMs, target, reason }', fault);
+    if (fault === null || typeof fault !== 'object')
+      invalidArgument('schedule entry', '{ atMs, target, reason }', fault);
     if (typeof fault.atMs !== 'number' || !Number.isFinite(fault.atMs) || fault.atMs < 0) {
-      invalidArgument('schedule entry atMs', 'a non-negative finite number of milliseconds', fault.atMs);
+      invalidArgument(
+        'schedule entry atMs',
+        'a non-negative finite number of milliseconds',
+        fault.atMs,
+      );
     }
     checkReason(fault.reason);
   }
@@ -79,7 +86,12 @@ export async function applyFaultSchedule<Id>(
     await driver.advance(Math.max(0, start + fault.atMs - actorSystem.clock.now()));
     const pid = await resolveTarget(fault.target);
     if (pid !== undefined && !isPid(pid)) {
-      invalidArgument('resolveTarget result', 'a Pid or undefined', pid, `It was returned for target ${formatValue(fault.target)}.`);
+      invalidArgument(
+        'resolveTarget result',
+        'a Pid or undefined',
+        pid,
+        `It was returned for target ${formatValue(fault.target)}.`,
+      );
     }
     const live = pid !== undefined && actorSystem.isAlive(pid) && !pid.equals(actorSystem.pid);
     notifyNote(

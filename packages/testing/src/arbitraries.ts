@@ -2,8 +2,9 @@
  * fast-check arbitraries for failure tests: fault schedules and supervision trees as plain
  * data, so a failing case prints, shrinks and replays without any live process in it.
  */
+
+import { invalidArgument, type Reason } from '@starweave/actors';
 import fc from 'fast-check';
-import { type Reason, invalidArgument } from '@starweave/actors';
 import { checkReason } from './kill.js';
 
 /** One fault of a schedule: at `atMs` after the schedule starts, `target` ends with `reason`. */
@@ -55,13 +56,16 @@ function checkCount(name: string, value: unknown, min: number): number {
  * assert.ok(schedule!.every((fault, i) => i === 0 || schedule![i - 1]!.atMs <= fault.atMs));
  * ```
  */
-export function arbFaultSchedule<Id>(options: FaultScheduleOptions<Id>): fc.Arbitrary<FaultSchedule<Id>> {
+export function arbFaultSchedule<Id>(
+  options: FaultScheduleOptions<Id>,
+): fc.Arbitrary<FaultSchedule<Id>> {
   if (options === null || typeof options !== 'object' || !Array.isArray(options.ids)) {
     invalidArgument('options.ids', 'an array of target ids', options?.ids);
   }
   const maxFaults = checkCount('maxFaults', options.maxFaults ?? 5, 0);
   const minFaults = checkCount('minFaults', options.minFaults ?? 0, 0);
-  if (minFaults > maxFaults) invalidArgument('minFaults', `at most maxFaults (${maxFaults})`, minFaults);
+  if (minFaults > maxFaults)
+    invalidArgument('minFaults', `at most maxFaults (${maxFaults})`, minFaults);
   const maxAtMs = checkCount('maxAtMs', options.maxAtMs ?? 1000, 0);
   const reasons = options.reasons ?? DEFAULT_FAULT_REASONS;
   if (!Array.isArray(reasons) || reasons.length === 0) {
@@ -132,10 +136,22 @@ type ShapeChild =
 const ALL_STRATEGIES: readonly RestartStrategy[] = ['oneForOne', 'oneForAll', 'restForOne'];
 const ALL_RESTARTS: readonly RestartType[] = ['permanent', 'transient', 'temporary'];
 
-function checkChoices<T>(name: string, values: readonly T[] | undefined, all: readonly T[]): readonly T[] {
+function checkChoices<T>(
+  name: string,
+  values: readonly T[] | undefined,
+  all: readonly T[],
+): readonly T[] {
   if (values === undefined) return all;
-  if (!Array.isArray(values) || values.length === 0 || values.some((value) => !all.includes(value))) {
-    invalidArgument(name, `a non-empty array of ${all.map((value) => `'${value}'`).join(', ')}`, values);
+  if (
+    !Array.isArray(values) ||
+    values.length === 0 ||
+    values.some((value) => !all.includes(value))
+  ) {
+    invalidArgument(
+      name,
+      `a non-empty array of ${all.map((value) => `'${value}'`).join(', ')}`,
+      values,
+    );
   }
   return values;
 }
@@ -161,7 +177,8 @@ function checkChoices<T>(name: string, values: readonly T[] | undefined, all: re
  * ```
  */
 export function arbProcessTree(options: ProcessTreeOptions = {}): fc.Arbitrary<ProcessTree> {
-  if (options === null || typeof options !== 'object') invalidArgument('options', 'an options object', options);
+  if (options === null || typeof options !== 'object')
+    invalidArgument('options', 'an options object', options);
   const depth = checkCount('depth', options.depth ?? 2, 1);
   const width = checkCount('width', options.width ?? 3, 1);
   const minWidth = checkCount('minWidth', options.minWidth ?? 1, 0);
@@ -171,7 +188,10 @@ export function arbProcessTree(options: ProcessTreeOptions = {}): fc.Arbitrary<P
 
   const restart = fc.constantFrom(...restarts);
   const strategy = fc.constantFrom(...strategies);
-  const worker: fc.Arbitrary<ShapeChild> = fc.record({ type: fc.constant('worker' as const), restart });
+  const worker: fc.Arbitrary<ShapeChild> = fc.record({
+    type: fc.constant('worker' as const),
+    restart,
+  });
   // `levels` counts the supervisor levels below the parent, the parent's own children included.
   const children = (levels: number): fc.Arbitrary<ShapeChild[]> => {
     const child =
@@ -211,7 +231,10 @@ function labelChildren(shapes: ShapeChild[], prefix: string): TreeChild[] {
 }
 
 /** Returns the ids of a tree's children, depth first, optionally only workers or supervisors. */
-export function treeIds(tree: ProcessTree, options: { type?: 'worker' | 'supervisor' } = {}): string[] {
+export function treeIds(
+  tree: ProcessTree,
+  options: { type?: 'worker' | 'supervisor' } = {},
+): string[] {
   if (tree === null || typeof tree !== 'object' || !Array.isArray(tree.children)) {
     invalidArgument('tree', 'a ProcessTree { strategy, children }', tree);
   }
@@ -247,12 +270,15 @@ export function findTreeChild(tree: ProcessTree, id: string): TreeChild | undefi
  */
 export function arbTreeWithFaults(
   treeOptions: ProcessTreeOptions = {},
-  faultOptions: Omit<FaultScheduleOptions<string>, 'ids'> & { targets?: 'worker' | 'supervisor' | 'all' } = {},
+  faultOptions: Omit<FaultScheduleOptions<string>, 'ids'> & {
+    targets?: 'worker' | 'supervisor' | 'all';
+  } = {},
 ): fc.Arbitrary<{ tree: ProcessTree; schedule: FaultSchedule<string> }> {
   const { targets = 'all', ...scheduleOptions } = faultOptions;
   return arbProcessTree(treeOptions).chain((tree) =>
-    arbFaultSchedule({ ...scheduleOptions, ids: treeIds(tree, targets === 'all' ? {} : { type: targets }) }).map(
-      (schedule) => ({ tree, schedule }),
-    ),
+    arbFaultSchedule({
+      ...scheduleOptions,
+      ids: treeIds(tree, targets === 'all' ? {} : { type: targets }),
+    }).map((schedule) => ({ tree, schedule })),
   );
 }

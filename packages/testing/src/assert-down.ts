@@ -4,15 +4,15 @@
 import { AssertionError, deepStrictEqual } from 'node:assert';
 import {
   type Caller,
-  type DownMessage,
-  type Pid,
-  type Reason,
   checkTimeout,
+  type DownMessage,
   formatReason,
   invalidArgument,
   isPid,
   isReason,
   isRef,
+  type Pid,
+  type Reason,
   type Ref,
 } from '@starweave/actors';
 import { describeMailbox, describeWait } from './assert-receive.js';
@@ -30,7 +30,9 @@ export function reasonMatches(actual: Reason, expected: ExpectedReason): boolean
   if (actual === expected) return true;
   if (expected instanceof Error) {
     return (
-      actual instanceof Error && actual.constructor === expected.constructor && actual.message === expected.message
+      actual instanceof Error &&
+      actual.constructor === expected.constructor &&
+      actual.message === expected.message
     );
   }
   if (typeof expected === 'object' && typeof actual === 'object' && !(actual instanceof Error)) {
@@ -71,14 +73,17 @@ export async function assertDown(
   timeoutMs: number | 'infinity' = 100,
 ): Promise<Reason> {
   const ctx = contextOf(caller);
-  if (!isPid(target) && !isRef(target)) invalidArgument('target', 'a Pid, or the Ref of a monitor', target);
+  if (!isPid(target) && !isRef(target))
+    invalidArgument('target', 'a Pid, or the Ref of a monitor', target);
   if (reason !== undefined && typeof reason !== 'function' && !isReason(reason)) {
     invalidArgument('reason', 'an exit reason or a predicate (reason) => boolean', reason);
   }
   const timeout = checkTimeout('timeoutMs', timeoutMs);
   const ref = isRef(target) ? target : ctx.monitor(target);
   const isDown = (message: unknown): boolean =>
-    (message as DownMessage | null)?.type === 'DOWN' && isRef((message as DownMessage).ref) && (message as DownMessage).ref.equals(ref);
+    (message as DownMessage | null)?.type === 'DOWN' &&
+    isRef((message as DownMessage).ref) &&
+    (message as DownMessage).ref.equals(ref);
 
   const outcome = await receiveWithin(ctx, isDown, timeout);
   if (!outcome.received) {
@@ -97,7 +102,10 @@ export async function assertDown(
       down.reason === 'noproc'
         ? ' The process was already dead when the monitor started; call assertDown before the action that ends it.'
         : '';
-    const expected = typeof reason === 'function' ? `a reason accepted by ${describeFn(reason)}` : formatReason(reason);
+    const expected =
+      typeof reason === 'function'
+        ? `a reason accepted by ${describeFn(reason)}`
+        : formatReason(reason);
     throw new AssertionError({
       message: `assertDown: ${down.pid} ended with reason ${formatReason(down.reason)}, expected ${expected}.${hint}`,
       operator: 'assertDown',

@@ -6,16 +6,16 @@
 import { AssertionError } from 'node:assert';
 import {
   type Caller,
+  checkTimeout,
+  invalidArgument,
   type ProcessContext,
   type Selected,
   type Selector,
-  checkTimeout,
-  invalidArgument,
   toPredicate,
 } from '@starweave/actors';
 import { formatValue } from './format-value.js';
-import { contextOf, mailboxOf, receiveWithin } from './receive-within.js';
 import { timeDriver } from './kit-state.js';
+import { contextOf, mailboxOf, receiveWithin } from './receive-within.js';
 
 // Messages of the mailbox an assertion error lists before it cuts the list short.
 const LISTED_MESSAGES = 20;
@@ -33,7 +33,8 @@ export function describeMailbox(ctx: ProcessContext): string {
   const lines = messages
     .slice(0, LISTED_MESSAGES)
     .map((message, index) => `  ${index + 1}. ${formatValue(message)}`);
-  if (messages.length > LISTED_MESSAGES) lines.push(`  ... and ${messages.length - LISTED_MESSAGES} more`);
+  if (messages.length > LISTED_MESSAGES)
+    lines.push(`  ... and ${messages.length - LISTED_MESSAGES} more`);
   const count = messages.length === 1 ? '1 message' : `${messages.length} messages`;
   return `The mailbox holds ${count}:\n${lines.join('\n')}`;
 }
@@ -49,7 +50,12 @@ export function describeWait(ctx: ProcessContext, timeoutMs: number | 'infinity'
 
 function checkSelector(pattern: unknown): (message: unknown) => boolean {
   if (pattern === undefined) {
-    invalidArgument('pattern', 'a ts-pattern pattern or a predicate', pattern, 'Pass P._ to accept any message.');
+    invalidArgument(
+      'pattern',
+      'a ts-pattern pattern or a predicate',
+      pattern,
+      'Pass P._ to accept any message.',
+    );
   }
   return toPredicate(pattern as Selector)!;
 }
@@ -118,7 +124,11 @@ export async function refuteReceive(
   const predicate = checkSelector(pattern);
   const timeout = checkTimeout('timeoutMs', timeoutMs);
   if (timeout === 'infinity' && timeDriver(ctx.system)?.virtualTime !== true) {
-    invalidArgument('timeoutMs', "a number of milliseconds on the real clock, where 'infinity' never ends", timeoutMs);
+    invalidArgument(
+      'timeoutMs',
+      "a number of milliseconds on the real clock, where 'infinity' never ends",
+      timeoutMs,
+    );
   }
   const outcome = await receiveWithin(ctx, predicate, timeout);
   if (!outcome.received) return;

@@ -5,23 +5,26 @@
  */
 import {
   type ActorSystem,
+  invalidArgument,
+  isPid,
   type Pid,
   type ProcessInfo,
   type Reason,
   type Ref,
-  invalidArgument,
-  isPid,
   seededRandom,
 } from '@starweave/actors';
 import { checkReason, kill } from './kill.js';
-import { checkSystem } from './system-argument.js';
 import { resolveSeed } from './seed.js';
+import { checkSystem } from './system-argument.js';
 
 /**
  * The processes a chaos monkey may kill: a predicate over `processInfo` (one parameter), a
  * function of no parameters that returns pids, or a fixed list of pids.
  */
-export type ChaosTargets = ((info: ProcessInfo) => boolean) | (() => readonly Pid[]) | readonly Pid[];
+export type ChaosTargets =
+  | ((info: ProcessInfo) => boolean)
+  | (() => readonly Pid[])
+  | readonly Pid[];
 
 /** Options of {@link chaosMonkey}. */
 export interface ChaosMonkeyOptions {
@@ -105,7 +108,12 @@ class Monkey implements ChaosMonkey {
       const name = this.system.processInfo(pid)?.registeredName;
       kill(this.system, pid, this.reason);
       this.kills.push({ atMs: this.system.clock.now(), pid, name, reason: this.reason });
-      this.system.logger.log('info', 'testing.chaos_kill', { pid, name, reason: this.reason, seed: this.seed });
+      this.system.logger.log('info', 'testing.chaos_kill', {
+        pid,
+        name,
+        reason: this.reason,
+        seed: this.seed,
+      });
     }
     if (this.kills.length >= this.maxKills) {
       this.stop();
@@ -157,21 +165,37 @@ class Monkey implements ChaosMonkey {
  */
 export function chaosMonkey(system: ActorSystem, options: ChaosMonkeyOptions): ChaosMonkey {
   checkSystem(system);
-  if (options === null || typeof options !== 'object') invalidArgument('options', 'an options object', options);
+  if (options === null || typeof options !== 'object')
+    invalidArgument('options', 'an options object', options);
   const { intervalMs, targets } = options;
   if (typeof intervalMs !== 'number' || !Number.isFinite(intervalMs) || intervalMs <= 0) {
     invalidArgument('intervalMs', 'a positive finite number of milliseconds', intervalMs);
   }
   if (!Array.isArray(targets) && typeof targets !== 'function') {
-    invalidArgument('targets', 'a predicate (info) => boolean, a function () => pids, or an array of pids', targets);
+    invalidArgument(
+      'targets',
+      'a predicate (info) => boolean, a function () => pids, or an array of pids',
+      targets,
+    );
   }
   const reason = options.reason ?? 'kill';
   checkReason(reason);
   const maxKills = options.maxKills ?? Number.POSITIVE_INFINITY;
-  if (typeof maxKills !== 'number' || !(maxKills >= 1) || !(Number.isInteger(maxKills) || maxKills === Number.POSITIVE_INFINITY)) {
+  if (
+    typeof maxKills !== 'number' ||
+    !(maxKills >= 1) ||
+    !(Number.isInteger(maxKills) || maxKills === Number.POSITIVE_INFINITY)
+  ) {
     invalidArgument('maxKills', 'a positive integer or Infinity', maxKills);
   }
-  const monkey = new Monkey(system, resolveSeed(options.seed), intervalMs, targets, reason, maxKills);
+  const monkey = new Monkey(
+    system,
+    resolveSeed(options.seed),
+    intervalMs,
+    targets,
+    reason,
+    maxKills,
+  );
   monkey.start();
   return monkey;
 }

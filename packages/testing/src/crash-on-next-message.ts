@@ -2,18 +2,14 @@
  * Crash injection: a process ends with a given reason at the moment its next message would be
  * delivered, as if handling that message had thrown.
  */
-import {
-  type ActorSystem,
-  type Selector,
-  invalidArgument,
-  toPredicate,
-} from '@starweave/actors';
+
+import type { Pid, Reason } from '@starweave/actors';
+import { type ActorSystem, invalidArgument, type Selector, toPredicate } from '@starweave/actors';
 import { formatValue } from './format-value.js';
-import { type ProcessTarget, checkReason, resolveTargets } from './kill.js';
-import { checkSystem } from './system-argument.js';
+import { checkReason, type ProcessTarget, resolveTargets } from './kill.js';
 import { sendLayer } from './kit-state.js';
 import type { RuleVerdict, SendEvent, SendRule } from './send-layer.js';
-import type { Pid, Reason } from '@starweave/actors';
+import { checkSystem } from './system-argument.js';
 
 /** Options of {@link crashOnNextMessage}. */
 export interface CrashOptions {
@@ -57,7 +53,11 @@ class CrashRule implements SendRule, CrashInjection {
     this.fired = true;
     this.message = send.message;
     sendLayer(this.system).removeRule(this);
-    return { decision: 'drop', label: `crash injected in ${this.pid}`, after: () => this.crash(send.message) };
+    return {
+      decision: 'drop',
+      label: `crash injected in ${this.pid}`,
+      after: () => this.crash(send.message),
+    };
   }
 
   onRemove(): void {
@@ -74,7 +74,8 @@ class CrashRule implements SendRule, CrashInjection {
     // The crash report then names the message as the last one the process handled.
     proc.current = message;
     const reason =
-      this.reason ?? new Error(`crash injected by crashOnNextMessage on message ${formatValue(message)}`);
+      this.reason ??
+      new Error(`crash injected by crashOnNextMessage on message ${formatValue(message)}`);
     if (reason instanceof Error) this.system.crash(proc, reason);
     else this.system.terminate(proc, reason);
   }
@@ -114,7 +115,8 @@ export function crashOnNextMessage(
   options: CrashOptions = {},
 ): CrashInjection {
   checkSystem(system);
-  if (options === null || typeof options !== 'object') invalidArgument('options', 'an options object', options);
+  if (options === null || typeof options !== 'object')
+    invalidArgument('options', 'an options object', options);
   if (options.reason !== undefined) checkReason(options.reason);
   const pids = resolveTargets(system, target);
   if (pids.length !== 1) {

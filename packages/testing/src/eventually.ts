@@ -5,8 +5,8 @@
 import { AssertionError } from 'node:assert';
 import { type ActorSystem, invalidArgument } from '@starweave/actors';
 import { timeDriver } from './kit-state.js';
-import type { TestSystem } from './test-system.js';
 import { toActorSystem } from './system-argument.js';
+import type { TestSystem } from './test-system.js';
 
 /** Options of {@link eventually}. */
 export interface EventuallyOptions {

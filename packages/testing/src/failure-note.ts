@@ -9,7 +9,9 @@
  */
 export function appendToMessage(error: unknown, note: string): Error {
   const target =
-    error instanceof Error ? error : new Error(`non-Error value thrown: ${String(error)}`, { cause: error });
+    error instanceof Error
+      ? error
+      : new Error(`non-Error value thrown: ${String(error)}`, { cause: error });
   try {
     target.message = `${target.message}\n\n${note}`;
   } catch {

@@ -6,15 +6,15 @@
 import {
   type ActorSystem,
   type InterceptDecision,
-  type Pid,
-  type Selector,
   invalidArgument,
   isPid,
+  type Pid,
+  type Selector,
   toPredicate,
 } from '@starweave/actors';
-import { checkSystem } from './system-argument.js';
 import { sendLayer } from './kit-state.js';
 import type { RuleVerdict, SendEvent, SendRule } from './send-layer.js';
+import { checkSystem } from './system-argument.js';
 
 /** One end of a send: a pid, a registered name (looked up at each send), or a predicate. */
 export type SendEndpoint = Pid | string | ((pid: Pid) => boolean);
@@ -105,12 +105,20 @@ function endpointMatcher(
   if (isPid(endpoint)) return (pid) => pid.equals(endpoint);
   if (typeof endpoint === 'string') return (pid) => system.whereis(endpoint)?.equals(pid) === true;
   if (typeof endpoint === 'function') return endpoint;
-  return invalidArgument(field, 'a Pid, a registered name or a predicate (pid) => boolean', endpoint);
+  return invalidArgument(
+    field,
+    'a Pid, a registered name or a predicate (pid) => boolean',
+    endpoint,
+  );
 }
 
 function checkCount(count: unknown): number {
   if (count === undefined) return Number.POSITIVE_INFINITY;
-  if (typeof count !== 'number' || !(Number.isInteger(count) || count === Number.POSITIVE_INFINITY) || count < 1) {
+  if (
+    typeof count !== 'number' ||
+    !(Number.isInteger(count) || count === Number.POSITIVE_INFINITY) ||
+    count < 1
+  ) {
     invalidArgument('count', 'a positive integer or Infinity', count);
   }
   return count;
@@ -124,7 +132,8 @@ function install(
   options: FaultOptions,
 ): Fault {
   checkSystem(system);
-  if (options === null || typeof options !== 'object') invalidArgument('options', 'an options object', options);
+  if (options === null || typeof options !== 'object')
+    invalidArgument('options', 'an options object', options);
   const rule = new FaultRule(system, kind, { decision, label }, options);
   sendLayer(system).addRule(rule);
   return rule;
@@ -159,7 +168,8 @@ export function drop(system: ActorSystem, options: FaultOptions = {}): Fault {
  * receiver ended meanwhile). Messages sent later may overtake it, so delays reorder.
  */
 export function delay(system: ActorSystem, options: DelayFaultOptions): Fault {
-  if (options === null || typeof options !== 'object') invalidArgument('options', 'an options object with delayMs', options);
+  if (options === null || typeof options !== 'object')
+    invalidArgument('options', 'an options object with delayMs', options);
   const { delayMs } = options;
   if (typeof delayMs !== 'number' || !Number.isFinite(delayMs) || delayMs < 0) {
     invalidArgument('delayMs', 'a non-negative finite number of milliseconds', delayMs);
@@ -169,9 +179,11 @@ export function delay(system: ActorSystem, options: DelayFaultOptions): Fault {
 
 /** Delivers each matching message `copies` times (default 2), one right after the other. */
 export function duplicate(system: ActorSystem, options: DuplicateFaultOptions = {}): Fault {
-  if (options === null || typeof options !== 'object') invalidArgument('options', 'an options object', options);
+  if (options === null || typeof options !== 'object')
+    invalidArgument('options', 'an options object', options);
   const copies = options.copies ?? 2;
-  if (!Number.isInteger(copies) || copies < 1) invalidArgument('copies', 'a positive integer', copies);
+  if (!Number.isInteger(copies) || copies < 1)
+    invalidArgument('copies', 'a positive integer', copies);
   return install(system, 'duplicate', { duplicate: copies }, `delivered ${copies} times`, options);
 }
 

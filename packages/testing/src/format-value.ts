@@ -75,7 +75,9 @@ function render(value: unknown, depth: number, seen: Set<object>): string {
     if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${value.byteLength} bytes)`;
     const prototype = Object.getPrototypeOf(value);
     const className =
-      prototype === null || prototype === Object.prototype ? '' : `${prototype.constructor?.name ?? 'Object'} `;
+      prototype === null || prototype === Object.prototype
+        ? ''
+        : `${prototype.constructor?.name ?? 'Object'} `;
     const fields = Object.entries(value).map(
       ([key, item]) => `${formatKey(key)}: ${render(item, depth - 1, seen)}`,
     );

@@ -4,66 +4,20 @@
  * duplicated messages, a chaos monkey), receive and exit assertions, traces, and fast-check
  * arbitraries for fault schedules and supervision trees. Works with any test runner.
  */
+
 export {
-  TestSystem,
-  createTestSystem,
-  type TestSystemOptions,
-  type RunUntilIdleOptions,
-} from './test-system.js';
-export { TestClock } from './test-clock.js';
+  type AppliedFault,
+  applyFaultSchedule,
+  type TargetResolver,
+} from './apply-fault-schedule.js';
 export {
-  SEED_ENV,
-  currentSeed,
-  randomSeed,
-  resolveSeed,
-  seedFromEnv,
-  seededTest,
-  withSeed,
-  type SeededTestOptions,
-} from './seed.js';
-export { kill, resolveTargets, type ProcessTarget } from './kill.js';
-export {
-  crashOnNextMessage,
-  type CrashInjection,
-  type CrashOptions,
-} from './crash-on-next-message.js';
-export * as faults from './faults.js';
-export type {
-  DelayFaultOptions,
-  DuplicateFaultOptions,
-  Fault,
-  FaultOptions,
-  SendEndpoint,
-} from './faults.js';
-export {
-  chaosMonkey,
-  type ChaosKill,
-  type ChaosMonkey,
-  type ChaosMonkeyOptions,
-  type ChaosTargets,
-} from './chaos-monkey.js';
-export { assertReceive, refuteReceive, describeSelector } from './assert-receive.js';
-export { assertDown, reasonMatches, type ExpectedReason } from './assert-down.js';
-export { eventually, type EventuallyOptions } from './eventually.js';
-export {
-  TRACED_EVENTS,
-  Trace,
-  attachTrace,
-  startTrace,
-  withTrace,
-  type TraceEntry,
-  type TraceFormatOptions,
-  type TraceOptions,
-} from './trace.js';
-export {
-  DEFAULT_FAULT_REASONS,
   arbFaultSchedule,
   arbProcessTree,
   arbTreeWithFaults,
-  findTreeChild,
-  treeIds,
+  DEFAULT_FAULT_REASONS,
   type FaultSchedule,
   type FaultScheduleOptions,
+  findTreeChild,
   type ProcessTree,
   type ProcessTreeOptions,
   type RestartStrategy,
@@ -72,10 +26,57 @@ export {
   type TreeChild,
   type TreeSupervisor,
   type TreeWorker,
+  treeIds,
 } from './arbitraries.js';
+export { assertDown, type ExpectedReason, reasonMatches } from './assert-down.js';
+export { assertReceive, describeSelector, refuteReceive } from './assert-receive.js';
 export {
-  applyFaultSchedule,
-  type AppliedFault,
-  type TargetResolver,
-} from './apply-fault-schedule.js';
-export { formatValue, type FormatValueOptions } from './format-value.js';
+  type ChaosKill,
+  type ChaosMonkey,
+  type ChaosMonkeyOptions,
+  type ChaosTargets,
+  chaosMonkey,
+} from './chaos-monkey.js';
+export {
+  type CrashInjection,
+  type CrashOptions,
+  crashOnNextMessage,
+} from './crash-on-next-message.js';
+export { type EventuallyOptions, eventually } from './eventually.js';
+export type {
+  DelayFaultOptions,
+  DuplicateFaultOptions,
+  Fault,
+  FaultOptions,
+  SendEndpoint,
+} from './faults.js';
+export * as faults from './faults.js';
+export { type FormatValueOptions, formatValue } from './format-value.js';
+export { kill, type ProcessTarget, resolveTargets } from './kill.js';
+export {
+  currentSeed,
+  randomSeed,
+  resolveSeed,
+  SEED_ENV,
+  type SeededTestOptions,
+  seededTest,
+  seedFromEnv,
+  withSeed,
+} from './seed.js';
+export { TestClock } from './test-clock.js';
+export {
+  createTestSystem,
+  type RunUntilIdleOptions,
+  TestSystem,
+  type TestSystemOptions,
+} from './test-system.js';
+export {
+  attachTrace,
+  startTrace,
+  TRACED_EVENTS,
+  Trace,
+  type TraceEntry,
+  type TraceFormatOptions,
+  type TraceOptions,
+  withTrace,
+} from './trace.js';

@@ -4,14 +4,14 @@
  */
 import {
   type ActorSystem,
-  type ProcessInfo,
-  type Reason,
-  StarweaveError,
   describe,
   invalidArgument,
   isPid,
   isReason,
   type Pid,
+  type ProcessInfo,
+  type Reason,
+  StarweaveError,
 } from '@starweave/actors';
 import { checkSystem } from './system-argument.js';
 
@@ -56,7 +56,12 @@ export function resolveTargets(system: ActorSystem, target: ProcessTarget): Pid[
     );
   }
   if (pid.equals(system.pid)) {
-    invalidArgument('target', "a process other than the system's root", target, 'Shut the system down instead.');
+    invalidArgument(
+      'target',
+      "a process other than the system's root",
+      target,
+      'Shut the system down instead.',
+    );
   }
   return [pid];
 }

@@ -5,9 +5,9 @@
  */
 import {
   type Caller,
-  type ProcessContext,
   callerContext,
   isStarweaveError,
+  type ProcessContext,
 } from '@starweave/actors';
 import { notifyReceive, timeDriver } from './kit-state.js';
 

@@ -5,7 +5,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomInt } from 'node:crypto';
-import { StarweaveError, invalidArgument } from '@starweave/actors';
+import { invalidArgument, StarweaveError } from '@starweave/actors';
 import { appendToMessage } from './failure-note.js';
 
 /** The environment variable that replays a seed: `STARWEAVE_SEED=1234 npx vitest run`. */
@@ -145,7 +145,8 @@ export function seededTest(
 ): () => Promise<void> {
   if (typeof fn !== 'function') invalidArgument('fn', 'a function ({ seed }) => ...', fn);
   const runs = options.runs ?? 1;
-  if (!Number.isInteger(runs) || runs < 1) invalidArgument('runs', 'an integer of at least 1', runs);
+  if (!Number.isInteger(runs) || runs < 1)
+    invalidArgument('runs', 'an integer of at least 1', runs);
   if (options.seed !== undefined) checkSeed(options.seed);
 
   return async () => {

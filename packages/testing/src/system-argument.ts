@@ -21,7 +21,11 @@ export function toActorSystem(system: ActorSystem | TestSystem): ActorSystem {
   if (system !== null && typeof system === 'object' && 'seed' in system && 'system' in system) {
     return system.system;
   }
-  if (system === null || typeof system !== 'object' || typeof (system as ActorSystem).setSendInterceptor !== 'function') {
+  if (
+    system === null ||
+    typeof system !== 'object' ||
+    typeof (system as ActorSystem).setSendInterceptor !== 'function'
+  ) {
     invalidArgument('system', 'an ActorSystem or a TestSystem', system);
   }
   return system as ActorSystem;

@@ -5,17 +5,17 @@
  */
 import {
   ActorSystem,
+  checkTimeout,
+  invalidArgument,
   type Logger,
   type Pid,
   StarweaveError,
-  checkTimeout,
-  invalidArgument,
   silentLogger,
 } from '@starweave/actors';
-import { type TimeDriver, kitState } from './kit-state.js';
+import { kitState, type TimeDriver } from './kit-state.js';
 import { joinSeedScope, resolveSeed } from './seed.js';
 import { TestClock } from './test-clock.js';
-import { type Trace, type TraceOptions, startTrace } from './trace.js';
+import { startTrace, type Trace, type TraceOptions } from './trace.js';
 
 /** Options of {@link createTestSystem}. */
 export interface TestSystemOptions {
@@ -63,7 +63,8 @@ export class TestSystem implements TimeDriver {
   readonly trace: Trace | undefined;
 
   constructor(options: TestSystemOptions = {}) {
-    if (options === null || typeof options !== 'object') invalidArgument('options', 'an options object', options);
+    if (options === null || typeof options !== 'object')
+      invalidArgument('options', 'an options object', options);
     const virtualTime = options.virtualTime ?? true;
     if (typeof virtualTime !== 'boolean') invalidArgument('virtualTime', 'a boolean', virtualTime);
     this.seed = resolveSeed(options.seed);
@@ -118,7 +119,8 @@ export class TestSystem implements TimeDriver {
    */
   async runUntilIdle(options: RunUntilIdleOptions = {}): Promise<void> {
     const maxTurns = options.maxTurns ?? 10_000;
-    if (!Number.isInteger(maxTurns) || maxTurns < 1) invalidArgument('maxTurns', 'a positive integer', maxTurns);
+    if (!Number.isInteger(maxTurns) || maxTurns < 1)
+      invalidArgument('maxTurns', 'a positive integer', maxTurns);
     await this.quiesce(maxTurns);
     const clock = this.clock;
     if (clock === undefined) return;
@@ -130,7 +132,10 @@ export class TestSystem implements TimeDriver {
    * its value. Fails with ERR_DEADLINE when `timeoutMs` of virtual time pass first, or when
    * nothing is left that could settle it (no timer pending, no process running).
    */
-  async waitFor<T>(promise: PromiseLike<T>, timeoutMs: number | 'infinity' = 'infinity'): Promise<T> {
+  async waitFor<T>(
+    promise: PromiseLike<T>,
+    timeoutMs: number | 'infinity' = 'infinity',
+  ): Promise<T> {
     if (promise === null || typeof (promise as { then?: unknown })?.then !== 'function') {
       invalidArgument('promise', 'a promise', promise);
     }
@@ -250,7 +255,12 @@ export class TestSystem implements TimeDriver {
   }
 }
 
-function describeProcess(pid: Pid, name: string | undefined, status: string, mailbox: number): string {
+function describeProcess(
+  pid: Pid,
+  name: string | undefined,
+  status: string,
+  mailbox: number,
+): string {
   const label = name === undefined ? String(pid) : `${pid} (${name})`;
   return `${label} ${status} with ${mailbox} queued`;
 }

@@ -3,14 +3,28 @@
  * sends (with the fault applied to each), receives made through the kit's assertions, spawns,
  * exits, exits over links, supervisor restarts and any other telemetry events named.
  */
-import { type ActorSystem, type Pid, type Reason, formatReason, invalidArgument } from '@starweave/actors';
+import {
+  type ActorSystem,
+  formatReason,
+  invalidArgument,
+  type Pid,
+  type Reason,
+} from '@starweave/actors';
 import { appendToMessage } from './failure-note.js';
 import { formatValue } from './format-value.js';
 import { kitState, sendLayer } from './kit-state.js';
 
 /** One recorded event; `seq` orders entries and `atMs` is the time since the trace started. */
 export type TraceEntry =
-  | { kind: 'send'; seq: number; atMs: number; from: Pid; to: Pid; message: unknown; fault: string | undefined }
+  | {
+      kind: 'send';
+      seq: number;
+      atMs: number;
+      from: Pid;
+      to: Pid;
+      message: unknown;
+      fault: string | undefined;
+    }
   | { kind: 'receive'; seq: number; atMs: number; pid: Pid; message: unknown }
   | { kind: 'spawn'; seq: number; atMs: number; pid: Pid; name: string | undefined }
   | { kind: 'exit'; seq: number; atMs: number; pid: Pid; name: string | undefined; reason: Reason }
@@ -113,7 +127,8 @@ export class Trace {
   /** Formats the entries as lines of text: time, kind and details. */
   format(options: TraceFormatOptions = {}): string {
     const last = options.last ?? this.size;
-    if (!Number.isInteger(last) || last < 0) invalidArgument('last', 'a non-negative integer', last);
+    if (!Number.isInteger(last) || last < 0)
+      invalidArgument('last', 'a non-negative integer', last);
     const kept = this.entries();
     const shown = last === 0 ? [] : kept.slice(-last);
     const omitted = this.droppedCount + kept.length - shown.length;
@@ -140,7 +155,9 @@ export class Trace {
     listen('process.link_exit', (e: { pid: Pid; from: Pid; reason: Reason }) =>
       this.record({ kind: 'link_exit', pid: e.pid, from: e.from, reason: e.reason }),
     );
-    listen('supervisor.child_restarted', (fields: unknown) => this.record({ kind: 'restart', fields }));
+    listen('supervisor.child_restarted', (fields: unknown) =>
+      this.record({ kind: 'restart', fields }),
+    );
     const others = new Set<string>([...TRACED_EVENTS.slice(4), ...(options.events ?? [])]);
     others.delete('supervisor.child_restarted');
     for (const event of TRACED_EVENTS.slice(0, 3)) others.delete(event);
@@ -151,12 +168,19 @@ export class Trace {
     if (options.sends ?? true) {
       this.detach.push(
         sendLayer(this.system).addObserver((send, verdict) =>
-          this.record({ kind: 'send', from: send.from, to: send.to, message: send.message, fault: verdict?.label }),
+          this.record({
+            kind: 'send',
+            from: send.from,
+            to: send.to,
+            message: send.message,
+            fault: verdict?.label,
+          }),
         ),
       );
     }
     const state = kitState(this.system);
-    const onReceive = (pid: Pid, message: unknown) => this.record({ kind: 'receive', pid, message });
+    const onReceive = (pid: Pid, message: unknown) =>
+      this.record({ kind: 'receive', pid, message });
     state.receiveListeners.add(onReceive);
     this.detach.push(() => state.receiveListeners.delete(onReceive));
     const onNote = (text: string) => this.record({ kind: 'note', text });
@@ -214,7 +238,8 @@ function describeEntry(entry: TraceEntry): string {
 // Supervisor reports read as "supervisor <0.2.0> child "w1" <0.9.0> reason killed"; other
 // payloads print as values.
 function describeFields(fields: unknown): string {
-  if (fields === null || typeof fields !== 'object' || !('supervisor' in fields)) return formatValue(fields);
+  if (fields === null || typeof fields !== 'object' || !('supervisor' in fields))
+    return formatValue(fields);
   const report = fields as {
     supervisor: Pid;
     supervisorName?: string;
@@ -229,7 +254,8 @@ function describeFields(fields: unknown): string {
     const pid = report.childPid === undefined ? '' : ` ${report.childPid}`;
     parts.push(`child${id}${pid}`);
   }
-  if ('reason' in report && report.reason !== undefined) parts.push(`reason ${formatReason(report.reason)}`);
+  if ('reason' in report && report.reason !== undefined)
+    parts.push(`reason ${formatReason(report.reason)}`);
   if (report.delayMs !== undefined) parts.push(`delay ${report.delayMs} ms`);
   return parts.join(' ');
 }
@@ -260,12 +286,18 @@ function named(pid: Pid, name: string | undefined): string {
  * ```
  */
 export function startTrace(system: ActorSystem, options: TraceOptions = {}): Trace {
-  if (system === null || typeof system !== 'object' || typeof system.setSendInterceptor !== 'function') {
+  if (
+    system === null ||
+    typeof system !== 'object' ||
+    typeof system.setSendInterceptor !== 'function'
+  ) {
     invalidArgument('system', 'an ActorSystem', system);
   }
-  if (options === null || typeof options !== 'object') invalidArgument('options', 'an options object', options);
+  if (options === null || typeof options !== 'object')
+    invalidArgument('options', 'an options object', options);
   const maxEntries = options.maxEntries ?? 5000;
-  if (!Number.isInteger(maxEntries) || maxEntries < 1) invalidArgument('maxEntries', 'a positive integer', maxEntries);
+  if (!Number.isInteger(maxEntries) || maxEntries < 1)
+    invalidArgument('maxEntries', 'a positive integer', maxEntries);
   if (options.events !== undefined && !Array.isArray(options.events)) {
     invalidArgument('events', 'an array of telemetry event names', options.events);
   }
@@ -287,7 +319,10 @@ export function attachTrace(error: unknown, trace: Trace, options: TraceFormatOp
  * Runs `fn` with a fresh trace of `system`; when `fn` fails, the trace is appended to the
  * error's message. The trace stops when `fn` ends.
  */
-export async function withTrace<T>(system: ActorSystem, fn: (trace: Trace) => T | Promise<T>): Promise<T> {
+export async function withTrace<T>(
+  system: ActorSystem,
+  fn: (trace: Trace) => T | Promise<T>,
+): Promise<T> {
   if (typeof fn !== 'function') invalidArgument('fn', 'a function (trace) => ...', fn);
   const trace = startTrace(system);
   try {

@@ -2,17 +2,18 @@
  * applyFaultSchedule: faults at their virtual times, targets resolved when each fault comes,
  * and a convergence property over generated trees and schedules.
  */
-import { describe, expect, it } from 'vitest';
-import fc from 'fast-check';
-import { type Pid, isStarweaveError } from '@starweave/actors';
+
+import { isStarweaveError, type Pid } from '@starweave/actors';
 import {
   applyFaultSchedule,
   arbTreeWithFaults,
   createTestSystem,
   treeIds,
 } from '@starweave/testing';
-import { startTree } from './tree-fixture.js';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 import { rejectionOf, useTestSystems } from './helpers.js';
+import { startTree } from './tree-fixture.js';
 
 const newTestSystem = useTestSystems();
 
@@ -40,7 +41,12 @@ describe('applyFaultSchedule', () => {
       ['a', true],
       ['b', true],
     ]);
-    expect(downAt).toEqual(new Map([['a', 1100], ['b', 1300]]));
+    expect(downAt).toEqual(
+      new Map([
+        ['a', 1100],
+        ['b', 1300],
+      ]),
+    );
     expect(t.now()).toBe(1300);
   });
 
@@ -92,7 +98,11 @@ describe('applyFaultSchedule', () => {
     const t = newTestSystem();
     const pid = t.system.spawn({ handleMessage() {} });
 
-    const applied = await applyFaultSchedule(t, [{ atMs: 1, target: 'x', reason: 'kill' }], async () => pid);
+    const applied = await applyFaultSchedule(
+      t,
+      [{ atMs: 1, target: 'x', reason: 'kill' }],
+      async () => pid,
+    );
 
     expect(applied[0]!.applied).toBe(true);
   });
@@ -118,7 +128,9 @@ describe('applyFaultSchedule', () => {
   it('fails with ERR_INVALID_ARGUMENT for a negative time', async () => {
     const t = newTestSystem();
 
-    const error = await rejectionOf(applyFaultSchedule(t, [{ atMs: -1, target: 'a', reason: 'kill' }], () => undefined));
+    const error = await rejectionOf(
+      applyFaultSchedule(t, [{ atMs: -1, target: 'a', reason: 'kill' }], () => undefined),
+    );
 
     expect(isStarweaveError(error, 'ERR_INVALID_ARGUMENT')).toBe(true);
   });

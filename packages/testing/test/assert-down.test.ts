@@ -2,9 +2,9 @@
  * assertDown and reasonMatches: waiting for an exit through a monitor and checking its reason.
  */
 import { AssertionError } from 'node:assert';
-import { describe, expect, it } from 'vitest';
-import { type Pid, isStarweaveError } from '@starweave/actors';
+import { isStarweaveError, type Pid } from '@starweave/actors';
 import { assertDown, assertReceive, reasonMatches } from '@starweave/testing';
+import { describe, expect, it } from 'vitest';
 import { rejectionOf, useTestSystems } from './helpers.js';
 
 const newTestSystem = useTestSystems();
@@ -51,7 +51,9 @@ describe('assertDown', () => {
     const error = await rejectionOf(down);
 
     expect(error).toBeInstanceOf(AssertionError);
-    expect((error as Error).message).toBe(`assertDown: ${pid} ended with reason killed, expected shutdown.`);
+    expect((error as Error).message).toBe(
+      `assertDown: ${pid} ended with reason killed, expected shutdown.`,
+    );
   });
 
   it('fails with a hint when the process was already dead', async () => {
@@ -71,7 +73,9 @@ describe('assertDown', () => {
 
     const error = await rejectionOf(assertDown(t.system, pid, undefined, 50));
 
-    expect((error as Error).message).toContain(`assertDown: ${pid} did not end within 50 ms of virtual time`);
+    expect((error as Error).message).toContain(
+      `assertDown: ${pid} did not end within 50 ms of virtual time`,
+    );
     expect((error as Error).message).toContain('(it is waiting with 0 queued messages)');
     expect(t.system.processInfo(pid)?.monitoredBy).toEqual([]);
   });
@@ -96,13 +100,20 @@ describe('assertDown', () => {
     t.system.exit(watched, 'kill');
     await down;
 
-    expect(await assertReceive(t.system, { type: 'DOWN', pid: other }, 0)).toMatchObject({ reason: 'killed' });
+    expect(await assertReceive(t.system, { type: 'DOWN', pid: other }, 0)).toMatchObject({
+      reason: 'killed',
+    });
   });
 
   it('fails with ERR_INVALID_ARGUMENT for a target that is neither a pid nor a ref', async () => {
     const t = newTestSystem();
 
-    expect(isStarweaveError(await rejectionOf(assertDown(t.system, 'name' as never)), 'ERR_INVALID_ARGUMENT')).toBe(true);
+    expect(
+      isStarweaveError(
+        await rejectionOf(assertDown(t.system, 'name' as never)),
+        'ERR_INVALID_ARGUMENT',
+      ),
+    ).toBe(true);
   });
 });
 
@@ -124,7 +135,9 @@ describe('reasonMatches', () => {
   });
 
   it('applies a predicate', () => {
-    expect(reasonMatches(new DiskError('full'), (reason) => reason instanceof DiskError)).toBe(true);
+    expect(reasonMatches(new DiskError('full'), (reason) => reason instanceof DiskError)).toBe(
+      true,
+    );
     expect(reasonMatches('normal', (reason) => reason instanceof DiskError)).toBe(false);
   });
 });

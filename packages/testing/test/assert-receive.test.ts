@@ -3,10 +3,10 @@
  * failure messages that show the mailbox.
  */
 import { AssertionError } from 'node:assert';
-import { describe, expect, it } from 'vitest';
-import { P } from 'ts-pattern';
-import { type ProcessContext, isStarweaveError } from '@starweave/actors';
+import { isStarweaveError, type ProcessContext } from '@starweave/actors';
 import { assertReceive, refuteReceive } from '@starweave/testing';
+import { P } from 'ts-pattern';
+import { describe, expect, it } from 'vitest';
 import { rejectionOf, useTestSystems } from './helpers.js';
 
 const newTestSystem = useTestSystems();
@@ -30,7 +30,10 @@ describe('assertReceive', () => {
     t.system.send(t.system.pid, 4);
     t.system.send(t.system.pid, 9);
 
-    const odd = await assertReceive(t.system, (message) => typeof message === 'number' && message % 2 === 1);
+    const odd = await assertReceive(
+      t.system,
+      (message) => typeof message === 'number' && message % 2 === 1,
+    );
 
     expect(odd).toBe(9);
   });
@@ -53,7 +56,9 @@ describe('assertReceive', () => {
 
     expect(error).toBeInstanceOf(AssertionError);
     const message = (error as Error).message;
-    expect(message).toContain(`assertReceive: no message matching { type: 'pong' } arrived at ${t.system.pid}`);
+    expect(message).toContain(
+      `assertReceive: no message matching { type: 'pong' } arrived at ${t.system.pid}`,
+    );
     expect(message).toContain('within 100 ms of virtual time');
     expect(message).toContain('The mailbox holds 2 messages:');
     expect(message).toContain("  1. { type: 'ping', n: 1 }");
@@ -101,14 +106,18 @@ describe('assertReceive', () => {
     const outcomes: unknown[] = [];
     const pid = t.system.spawn(async (self: ProcessContext) => {
       outcomes.push(await assertReceive(self, { type: 'hello' }));
-      outcomes.push(await assertReceive(self, { type: 'hello' }, 50).catch((error: Error) => error.message));
+      outcomes.push(
+        await assertReceive(self, { type: 'hello' }, 50).catch((error: Error) => error.message),
+      );
     });
 
     t.system.send(pid, { type: 'hello' });
     await t.advance(100);
 
     expect(outcomes[0]).toEqual({ type: 'hello' });
-    expect(outcomes[1]).toMatch(new RegExp(`arrived at ${pid.toString().replace(/[.<>]/g, '\\$&')}`));
+    expect(outcomes[1]).toMatch(
+      new RegExp(`arrived at ${pid.toString().replace(/[.<>]/g, '\\$&')}`),
+    );
   });
 
   it('waits in real time on the real clock', async () => {
@@ -141,7 +150,9 @@ describe('assertReceive', () => {
   it('fails with ERR_INVALID_ARGUMENT for a negative timeout', async () => {
     const t = newTestSystem();
 
-    expect(isStarweaveError(await rejectionOf(assertReceive(t.system, P._, -1)), 'ERR_INVALID_ARGUMENT')).toBe(true);
+    expect(
+      isStarweaveError(await rejectionOf(assertReceive(t.system, P._, -1)), 'ERR_INVALID_ARGUMENT'),
+    ).toBe(true);
   });
 });
 

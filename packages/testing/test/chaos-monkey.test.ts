@@ -1,23 +1,30 @@
 /**
  * chaosMonkey: seeded kills at a fixed interval on the system clock, its log, and how it stops.
  */
-import { describe, expect, it } from 'vitest';
-import { MemoryLogger, type Pid, isStarweaveError } from '@starweave/actors';
+
+import { isStarweaveError, MemoryLogger, type Pid } from '@starweave/actors';
 import { chaosMonkey, createTestSystem } from '@starweave/testing';
+import { describe, expect, it } from 'vitest';
 import { useTestSystems } from './helpers.js';
 
 const newTestSystem = useTestSystems();
 type T = ReturnType<typeof newTestSystem>;
 
 function spawnWorkers(t: T, count: number, prefix = 'worker'): Pid[] {
-  return Array.from({ length: count }, (_, i) => t.system.spawn({ handleMessage() {} }, { name: `${prefix}-${i}` }));
+  return Array.from({ length: count }, (_, i) =>
+    t.system.spawn({ handleMessage() {} }, { name: `${prefix}-${i}` }),
+  );
 }
 
 /** Returns the names a monkey with `seed` kills among eight workers in 500 ms. */
 async function victims(seed: number): Promise<Array<string | undefined>> {
   const t = createTestSystem({ seed: 1 });
   spawnWorkers(t, 8);
-  const monkey = chaosMonkey(t.system, { seed, intervalMs: 100, targets: () => t.system.processes() });
+  const monkey = chaosMonkey(t.system, {
+    seed,
+    intervalMs: 100,
+    targets: () => t.system.processes(),
+  });
   await t.advance(500);
   await t.shutdown();
   return monkey.kills.map((kill) => kill.name);
@@ -36,7 +43,12 @@ describe('chaosMonkey', () => {
   it('kills one target per interval and logs the time, pid, name and reason', async () => {
     const t = newTestSystem();
     const workers = spawnWorkers(t, 3);
-    const monkey = chaosMonkey(t.system, { seed: 3, intervalMs: 100, targets: workers, reason: 'shutdown' });
+    const monkey = chaosMonkey(t.system, {
+      seed: 3,
+      intervalMs: 100,
+      targets: workers,
+      reason: 'shutdown',
+    });
 
     await t.advance(250);
 
@@ -96,7 +108,12 @@ describe('chaosMonkey', () => {
   it('stops after maxKills', async () => {
     const t = newTestSystem();
     const workers = spawnWorkers(t, 5);
-    const monkey = chaosMonkey(t.system, { seed: 1, intervalMs: 10, targets: workers, maxKills: 2 });
+    const monkey = chaosMonkey(t.system, {
+      seed: 1,
+      intervalMs: 10,
+      targets: workers,
+      maxKills: 2,
+    });
 
     await t.advance(100);
 

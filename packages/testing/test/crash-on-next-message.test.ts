@@ -2,22 +2,29 @@
  * crashOnNextMessage: the next message to a process is dropped and the process ends at once
  * with the injected reason, trapping or not.
  */
-import { describe, expect, it } from 'vitest';
+
 import {
   GenServer,
+  isStarweaveError,
   MemoryLogger,
   type Pid,
   type ServerPid,
-  isStarweaveError,
 } from '@starweave/actors';
 import { assertDown, crashOnNextMessage, faults } from '@starweave/testing';
+import { describe, expect, it } from 'vitest';
 import { rejectionOf, useTestSystems } from './helpers.js';
 
 const newTestSystem = useTestSystems();
 
-function collector(t: ReturnType<typeof newTestSystem>, trapExit = false): { pid: Pid; got: unknown[] } {
+function collector(
+  t: ReturnType<typeof newTestSystem>,
+  trapExit = false,
+): { pid: Pid; got: unknown[] } {
   const got: unknown[] = [];
-  const pid = t.system.spawn({ handleMessage: (_self, message) => void got.push(message) }, { trapExit });
+  const pid = t.system.spawn(
+    { handleMessage: (_self, message) => void got.push(message) },
+    { trapExit },
+  );
   return { pid, got };
 }
 
@@ -35,7 +42,11 @@ describe('crashOnNextMessage', () => {
     const t = newTestSystem();
     const { pid, got } = collector(t);
     const injection = crashOnNextMessage(t.system, pid);
-    const down = assertDown(t.system, pid, (reason) => reason instanceof Error && /\{ type: 'job' \}/.test(reason.message));
+    const down = assertDown(
+      t.system,
+      pid,
+      (reason) => reason instanceof Error && /\{ type: 'job' \}/.test(reason.message),
+    );
 
     t.system.send(pid, { type: 'job' });
     await down;
@@ -168,6 +179,11 @@ describe('crashOnNextMessage', () => {
     const { pid } = collector(t);
     t.system.exit(pid, 'kill');
 
-    expect(isStarweaveError(thrown(() => crashOnNextMessage(t.system, pid)), 'ERR_NOPROC')).toBe(true);
+    expect(
+      isStarweaveError(
+        thrown(() => crashOnNextMessage(t.system, pid)),
+        'ERR_NOPROC',
+      ),
+    ).toBe(true);
   });
 });

@@ -2,9 +2,9 @@
  * eventually: retries on virtual and on real time, and the failure it reports.
  */
 import { AssertionError, strict as assert } from 'node:assert';
-import { describe, expect, it } from 'vitest';
 import { isStarweaveError } from '@starweave/actors';
 import { eventually } from '@starweave/testing';
+import { describe, expect, it } from 'vitest';
 import { rejectionOf, useTestSystems } from './helpers.js';
 
 const newTestSystem = useTestSystems();
@@ -46,7 +46,9 @@ describe('eventually', () => {
     );
 
     expect(error).toBeInstanceOf(AssertionError);
-    expect((error as Error).message).toMatch(/^eventually: the condition did not hold within 200 ms of virtual time \(5 attempts\)/);
+    expect((error as Error).message).toMatch(
+      /^eventually: the condition did not hold within 200 ms of virtual time \(5 attempts\)/,
+    );
     expect((error as Error).message).toContain('the last attempt failed with');
     expect((error as Error).cause).toBeInstanceOf(AssertionError);
     expect(t.now()).toBe(200);

@@ -2,9 +2,10 @@
  * faults.drop, faults.delay and faults.duplicate: which sends they hit, how they compose, and
  * how they retire.
  */
-import { describe, expect, it } from 'vitest';
-import { GenServer, type Pid, type ServerPid, isStarweaveError } from '@starweave/actors';
+
+import { GenServer, isStarweaveError, type Pid, type ServerPid } from '@starweave/actors';
 import { faults } from '@starweave/testing';
+import { describe, expect, it } from 'vitest';
 import { rejectionOf, useTestSystems } from './helpers.js';
 
 const newTestSystem = useTestSystems();
@@ -12,7 +13,10 @@ type T = ReturnType<typeof newTestSystem>;
 
 function collector(t: T, name?: string): { pid: Pid; got: unknown[] } {
   const got: unknown[] = [];
-  const pid = t.system.spawn({ handleMessage: (_self, message) => void got.push(message) }, { name });
+  const pid = t.system.spawn(
+    { handleMessage: (_self, message) => void got.push(message) },
+    { name },
+  );
   return { pid, got };
 }
 
@@ -41,7 +45,10 @@ describe('faults.drop', () => {
     t.system.send(pid, { type: 'kept', n: 3 });
     await t.runUntilIdle();
 
-    expect(got).toEqual([{ type: 'kept', n: 1 }, { type: 'kept', n: 3 }]);
+    expect(got).toEqual([
+      { type: 'kept', n: 1 },
+      { type: 'kept', n: 3 },
+    ]);
     expect(fault.hits).toBe(1);
   });
 
@@ -62,7 +69,10 @@ describe('faults.drop', () => {
   it('accepts a predicate as the message matcher', async () => {
     const t = newTestSystem();
     const { pid, got } = collector(t);
-    faults.drop(t.system, { to: pid, match: (message) => typeof message === 'number' && message % 2 === 0 });
+    faults.drop(t.system, {
+      to: pid,
+      match: (message) => typeof message === 'number' && message % 2 === 0,
+    });
 
     for (let n = 0; n < 6; n++) t.system.send(pid, n);
     await t.runUntilIdle();
@@ -121,7 +131,9 @@ describe('faults.drop', () => {
     );
     faults.drop(t.system, { from: server, to: t.system.pid });
 
-    const error = await rejectionOf(t.waitFor(GenServer.call(t.system, server, { type: 'get' }, 2000)));
+    const error = await rejectionOf(
+      t.waitFor(GenServer.call(t.system, server, { type: 'get' }, 2000)),
+    );
 
     expect(isStarweaveError(error, 'ERR_CALL_TIMEOUT')).toBe(true);
     expect(t.now()).toBe(2000);
@@ -153,7 +165,12 @@ describe('faults.drop', () => {
   it('fails with ERR_INVALID_ARGUMENT for a count below one', () => {
     const t = newTestSystem();
 
-    expect(isStarweaveError(thrown(() => faults.drop(t.system, { count: 0 })), 'ERR_INVALID_ARGUMENT')).toBe(true);
+    expect(
+      isStarweaveError(
+        thrown(() => faults.drop(t.system, { count: 0 })),
+        'ERR_INVALID_ARGUMENT',
+      ),
+    ).toBe(true);
   });
 
   it('fails with ERR_INVALID_ARGUMENT for an endpoint that is neither pid, name nor predicate', () => {
@@ -217,7 +234,12 @@ describe('faults.duplicate', () => {
   it('fails with ERR_INVALID_ARGUMENT for zero copies', () => {
     const t = newTestSystem();
 
-    expect(isStarweaveError(thrown(() => faults.duplicate(t.system, { copies: 0 })), 'ERR_INVALID_ARGUMENT')).toBe(true);
+    expect(
+      isStarweaveError(
+        thrown(() => faults.duplicate(t.system, { copies: 0 })),
+        'ERR_INVALID_ARGUMENT',
+      ),
+    ).toBe(true);
   });
 });
 

@@ -1,10 +1,11 @@
 /**
  * formatValue: one-line text for messages, reasons and patterns in assertion errors and traces.
  */
-import { describe, expect, it } from 'vitest';
-import { P } from 'ts-pattern';
+
 import { Pid, Ref } from '@starweave/actors';
 import { formatValue } from '@starweave/testing';
+import { P } from 'ts-pattern';
+import { describe, expect, it } from 'vitest';
 
 class Envelope {
   constructor(readonly request: unknown) {}
@@ -12,7 +13,9 @@ class Envelope {
 
 describe('formatValue', () => {
   it('prints pids and refs in Erlang notation', () => {
-    expect(formatValue({ from: new Pid('local', 4), ref: new Ref('local', 9) })).toBe('{ from: <0.4.0>, ref: #Ref<0.9> }');
+    expect(formatValue({ from: new Pid('local', 4), ref: new Ref('local', 9) })).toBe(
+      '{ from: <0.4.0>, ref: #Ref<0.9> }',
+    );
   });
 
   it('quotes strings and escapes quotes and newlines', () => {
@@ -24,7 +27,9 @@ describe('formatValue', () => {
   });
 
   it('names the class of an instance', () => {
-    expect(formatValue(new Envelope({ type: 'get' }))).toBe("Envelope { request: { type: 'get' } }");
+    expect(formatValue(new Envelope({ type: 'get' }))).toBe(
+      "Envelope { request: { type: 'get' } }",
+    );
   });
 
   it('prints arrays, maps, sets and typed arrays', () => {
@@ -54,6 +59,8 @@ describe('formatValue', () => {
   });
 
   it('marks ts-pattern matchers', () => {
-    expect(formatValue({ type: 'ping', n: P.number })).toBe("{ type: 'ping', n: [ts-pattern matcher] }");
+    expect(formatValue({ type: 'ping', n: P.number })).toBe(
+      "{ type: 'ping', n: [ts-pattern matcher] }",
+    );
   });
 });

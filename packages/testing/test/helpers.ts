@@ -1,8 +1,9 @@
 /**
  * Shared test helpers: test systems that shut down after each test of the calling file.
  */
+
+import { createTestSystem, type TestSystem, type TestSystemOptions } from '@starweave/testing';
 import { afterEach } from 'vitest';
-import { type TestSystem, type TestSystemOptions, createTestSystem } from '@starweave/testing';
 
 /** Returns a factory of test systems; every system it made is shut down after each test. */
 export function useTestSystems(): (options?: TestSystemOptions) => TestSystem {

@@ -1,9 +1,10 @@
 /**
  * kill: exit signals by pid, by name and by predicate, under the exit-signal rules.
  */
-import { describe, expect, it } from 'vitest';
-import { type DownMessage, type Pid, type Reason, isStarweaveError } from '@starweave/actors';
+
+import { type DownMessage, isStarweaveError, type Pid, type Reason } from '@starweave/actors';
 import { assertReceive, kill } from '@starweave/testing';
+import { describe, expect, it } from 'vitest';
 import { useTestSystems } from './helpers.js';
 
 const newTestSystem = useTestSystems();
@@ -63,7 +64,11 @@ describe('kill', () => {
     idle(t, 'other');
     const b = idle(t, 'worker-b');
 
-    const killed = kill(t.system, (info) => info.registeredName?.startsWith('worker-') === true, 'shutdown');
+    const killed = kill(
+      t.system,
+      (info) => info.registeredName?.startsWith('worker-') === true,
+      'shutdown',
+    );
 
     expect(killed).toEqual([a, b]);
     expect(t.system.whereis('other')).toBeDefined();
@@ -82,7 +87,10 @@ describe('kill', () => {
   it('turns a trappable reason into an EXIT message for a process that traps exits', async () => {
     const t = newTestSystem();
     const got: unknown[] = [];
-    const pid = t.system.spawn({ handleMessage: (_self, message) => void got.push(message) }, { trapExit: true });
+    const pid = t.system.spawn(
+      { handleMessage: (_self, message) => void got.push(message) },
+      { trapExit: true },
+    );
 
     kill(t.system, pid, 'shutdown');
     await t.runUntilIdle();
@@ -93,10 +101,13 @@ describe('kill', () => {
 
   it('skips a process that an earlier signal ended through a link', async () => {
     const t = newTestSystem();
-    const parent = t.system.spawn(async (self) => {
-      self.spawnLink({ handleMessage() {} }, { name: 'child' });
-      await self.receive();
-    }, { name: 'parent' });
+    const parent = t.system.spawn(
+      async (self) => {
+        self.spawnLink({ handleMessage() {} }, { name: 'child' });
+        await self.receive();
+      },
+      { name: 'parent' },
+    );
     await t.runUntilIdle();
     const child = t.system.whereis('child')!;
 
@@ -120,7 +131,12 @@ describe('kill', () => {
     const pid = idle(t);
     kill(t.system, pid);
 
-    expect(isStarweaveError(thrown(() => kill(t.system, pid)), 'ERR_NOPROC')).toBe(true);
+    expect(
+      isStarweaveError(
+        thrown(() => kill(t.system, pid)),
+        'ERR_NOPROC',
+      ),
+    ).toBe(true);
   });
 
   it('fails with ERR_INVALID_ARGUMENT for a reason that is not an exit reason', () => {
@@ -136,7 +152,12 @@ describe('kill', () => {
   it("fails with ERR_INVALID_ARGUMENT for the system's root", () => {
     const t = newTestSystem();
 
-    expect(isStarweaveError(thrown(() => kill(t.system, t.system.pid)), 'ERR_INVALID_ARGUMENT')).toBe(true);
+    expect(
+      isStarweaveError(
+        thrown(() => kill(t.system, t.system.pid)),
+        'ERR_INVALID_ARGUMENT',
+      ),
+    ).toBe(true);
   });
 
   it('fails with ERR_INVALID_ARGUMENT for a test system in place of its system', () => {

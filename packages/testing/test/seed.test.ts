@@ -2,17 +2,18 @@
  * Seeds: where a seed comes from, failures that name it, replay through STARWEAVE_SEED, and
  * the interleaving a seed fixes.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type ProcessContext, isStarweaveError } from '@starweave/actors';
+
+import { isStarweaveError, type ProcessContext } from '@starweave/actors';
 import {
-  SEED_ENV,
   createTestSystem,
   currentSeed,
   resolveSeed,
-  seedFromEnv,
+  SEED_ENV,
   seededTest,
+  seedFromEnv,
   withSeed,
 } from '@starweave/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rejectionOf } from './helpers.js';
 
 // These tests set STARWEAVE_SEED themselves, so a value from the shell is put back afterwards.

@@ -1,9 +1,10 @@
 /**
  * TestClock: one timer per step, in (due time, order set) order, with cancelled timers skipped.
  */
-import { describe, expect, it } from 'vitest';
+
 import { VirtualClock } from '@starweave/actors';
 import { TestClock } from '@starweave/testing';
+import { describe, expect, it } from 'vitest';
 
 describe('TestClock.step', () => {
   it('fires one timer per step when several are due at the same time', () => {

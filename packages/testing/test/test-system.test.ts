@@ -2,17 +2,18 @@
  * Test systems: virtual time for every timer of a system, advance firing timers one at a time
  * with the scheduler run dry in between, runUntilIdle, waitFor, and the real-clock mode.
  */
-import { describe, expect, it } from 'vitest';
+
 import {
   GenServer,
+  isStarweaveError,
   MemoryLogger,
   type ProcessContext,
   type ServerPid,
   VirtualClock,
-  isStarweaveError,
 } from '@starweave/actors';
-import { P } from 'ts-pattern';
 import { createTestSystem } from '@starweave/testing';
+import { P } from 'ts-pattern';
+import { describe, expect, it } from 'vitest';
 import { rejectionOf, useTestSystems } from './helpers.js';
 
 const newTestSystem = useTestSystems();
@@ -81,7 +82,9 @@ describe('TestSystem.advance', () => {
   it('lets the work a timer starts finish before the next timer fires', async () => {
     const t = newTestSystem();
     const log: string[] = [];
-    const second = t.system.spawn({ handleMessage: (_self, message) => void log.push(`second got ${message.n}`) });
+    const second = t.system.spawn({
+      handleMessage: (_self, message) => void log.push(`second got ${message.n}`),
+    });
     const first = t.system.spawn({
       handleMessage(self, message) {
         log.push(`first got ${message.n}`);
@@ -146,7 +149,9 @@ describe('TestSystem.runUntilIdle', () => {
   it('returns once a chain of messages has run out', async () => {
     const t = newTestSystem();
     let rounds = 0;
-    const pong = t.system.spawn({ handleMessage: (self, message) => self.send(message.from, { n: message.n }) });
+    const pong = t.system.spawn({
+      handleMessage: (self, message) => self.send(message.from, { n: message.n }),
+    });
     t.system.spawn(async (self: ProcessContext) => {
       for (let n = 0; n < 100; n++) {
         self.send(pong, { from: self.pid, n });
@@ -204,7 +209,10 @@ describe('TestSystem.runUntilIdle', () => {
 
   it('fails with ERR_DEADLINE when processes never stop', async () => {
     const t = newTestSystem();
-    t.system.spawn({ init: (self) => self.send(self.pid, 'again'), handleMessage: (self) => self.send(self.pid, 'again') });
+    t.system.spawn({
+      init: (self) => self.send(self.pid, 'again'),
+      handleMessage: (self) => self.send(self.pid, 'again'),
+    });
 
     const error = await rejectionOf(t.runUntilIdle({ maxTurns: 50 }));
 
@@ -229,7 +237,9 @@ describe('TestSystem.waitFor', () => {
     const t = newTestSystem();
     const silent = t.system.spawn({ handleMessage() {} });
 
-    const error = await rejectionOf(t.waitFor(GenServer.call(t.system, silent as ServerPid, { type: 'get' }, 1000)));
+    const error = await rejectionOf(
+      t.waitFor(GenServer.call(t.system, silent as ServerPid, { type: 'get' }, 1000)),
+    );
 
     expect(isStarweaveError(error, 'ERR_CALL_TIMEOUT')).toBe(true);
     expect(t.now()).toBe(1000);

@@ -1,9 +1,16 @@
 /**
  * Traces: what they record, in which order, how they print, and how failures carry them.
  */
+
+import {
+  ActorSystem,
+  isStarweaveError,
+  Pid,
+  type ProcessContext,
+  silentLogger,
+} from '@starweave/actors';
+import { attachTrace, startTrace, type Trace, withTrace } from '@starweave/testing';
 import { describe, expect, it } from 'vitest';
-import { ActorSystem, Pid, type ProcessContext, isStarweaveError, silentLogger } from '@starweave/actors';
-import { Trace, attachTrace, startTrace, withTrace } from '@starweave/testing';
 import { rejectionOf, useTestSystems } from './helpers.js';
 
 const newTestSystem = useTestSystems();
@@ -25,7 +32,14 @@ describe('startTrace', () => {
     await t.runUntilIdle();
 
     const entries = trace.entries();
-    expect(entries.map((entry) => entry.kind)).toEqual(['spawn', 'spawn', 'send', 'exit', 'link_exit', 'exit']);
+    expect(entries.map((entry) => entry.kind)).toEqual([
+      'spawn',
+      'spawn',
+      'send',
+      'exit',
+      'link_exit',
+      'exit',
+    ]);
     expect(entries.map((entry) => entry.seq)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(entries.map((entry) => entry.atMs)).toEqual([0, 0, 0, 10, 10, 10]);
     expect(entries[4]).toMatchObject({ kind: 'link_exit', pid: parent, from: child });
@@ -64,14 +78,19 @@ describe('startTrace', () => {
     });
 
     expect(trace.entries().map((entry) => entry.kind)).toEqual(['restart']);
-    expect(trace.format()).toContain(`restart   supervisor ${supervisor} (root) child 'cache' ${childPid} reason killed`);
+    expect(trace.format()).toContain(
+      `restart   supervisor ${supervisor} (root) child 'cache' ${childPid} reason killed`,
+    );
   });
 
   it('records other supervisor events and the events it is told to', () => {
     const t = newTestSystem({ trace: false });
     const trace = startTrace(t.system, { events: ['stage.events_dropped'] });
 
-    t.system.telemetry.emit('supervisor.shutdown', { supervisor: new Pid('local', 5), reason: 'shutdown' });
+    t.system.telemetry.emit('supervisor.shutdown', {
+      supervisor: new Pid('local', 5),
+      reason: 'shutdown',
+    });
     t.system.telemetry.emit('stage.events_dropped', { count: 3 });
     t.system.telemetry.emit('unrelated.event', { count: 4 });
 
@@ -141,7 +160,7 @@ describe('startTrace', () => {
 
     trace.note('later');
 
-    expect(trace.format().split('\n')[1]).toMatch(/^\s+\d+\.\d  note {6}later$/);
+    expect(trace.format().split('\n')[1]).toMatch(/^\s+\d+\.\d {2}note {6}later$/);
     await system.shutdown();
   });
 
