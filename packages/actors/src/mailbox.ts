@@ -20,12 +20,16 @@ export class Mailbox {
   shift(): unknown {
     const message = this.items[this.head];
     this.items[this.head++] = undefined;
-    // Compacts now and then so that the array does not grow without bound under steady flow.
+    this.compact();
+    return message;
+  }
+
+  // Compacts now and then so that the array does not grow without bound under steady flow.
+  private compact(): void {
     if (this.head >= 1024 && this.head * 2 >= this.items.length) {
       this.items = this.items.slice(this.head);
       this.head = 0;
     }
-    return message;
   }
 
   /** Returns the message at `index`, where 0 is the oldest. */
@@ -33,10 +37,22 @@ export class Mailbox {
     return this.items[this.head + index];
   }
 
-  /** Removes and returns the message at `index`, where 0 is the oldest. */
+  /**
+   * Removes and returns the message at `index`, where 0 is the oldest. It moves the messages
+   * on the shorter side of `index`, so taking one near either end costs little even when
+   * many unmatched messages wait behind it.
+   */
   removeAt(index: number): unknown {
     if (index === 0) return this.shift();
-    const [message] = this.items.splice(this.head + index, 1);
+    const at = this.head + index;
+    const message = this.items[at];
+    if (index * 2 < this.length) {
+      for (let i = at; i > this.head; i--) this.items[i] = this.items[i - 1];
+      this.items[this.head++] = undefined;
+      this.compact();
+    } else {
+      this.items.splice(at, 1);
+    }
     return message;
   }
 
