@@ -36,6 +36,32 @@ describe('Mailbox', () => {
     expect(box.length).toBe(4);
   });
 
+  it('removes from either half and keeps order', () => {
+    const box = filled(10);
+
+    expect(box.removeAt(2)).toBe(2);
+    expect(box.removeAt(7)).toBe(8);
+    expect(box.removeAt(1)).toBe(1);
+
+    expect(box.toArray()).toEqual([0, 3, 4, 5, 6, 7, 9]);
+    expect(box.at(1)).toBe(3);
+  });
+
+  it('takes 100k messages behind one left at the head without quadratic cost', () => {
+    const box = new Mailbox();
+    box.push('skipped');
+    for (let i = 0; i < 100_000; i++) box.push(i);
+    const start = performance.now();
+
+    let inOrder = true;
+    for (let i = 0; i < 100_000; i++) if (box.removeAt(1) !== i) inOrder = false;
+    const elapsed = performance.now() - start;
+
+    expect(inOrder).toBe(true);
+    expect(box.toArray()).toEqual(['skipped']);
+    expect(elapsed).toBeLessThan(500);
+  });
+
   it('removes the oldest message with removeAt(0)', () => {
     const box = filled(3);
 

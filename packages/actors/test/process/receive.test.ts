@@ -358,6 +358,26 @@ describe('selective receive under load', () => {
     expect(elapsed).toBeLessThan(2000);
   });
 
+  it('takes 100k messages behind an unmatched one without quadratic cost', async () => {
+    const system = newSystem();
+    const pid = system.spawn(async (self) => {
+      await self.receive((m) => m === 'go');
+      const start = performance.now();
+      let sum = 0;
+      for (let i = 0; i < 100_000; i++) sum += (await self.receive((m) => m !== 'skipped')) as number;
+      self.send(system.pid, { type: 'result', result: { sum, elapsed: performance.now() - start } });
+    });
+    system.send(pid, 'skipped');
+    for (let i = 0; i < 100_000; i++) system.send(pid, 1);
+    system.send(pid, 'go');
+
+    const { sum, elapsed } = await resultOf(system);
+
+    expect(sum).toBe(100_000);
+    expect(elapsed).toBeLessThan(1000);
+    expect(system.processInfo(pid)).toBeUndefined();
+  });
+
   it('scans 100k unmatched messages once in a new receive', async () => {
     const system = newSystem();
     let calls = 0;
