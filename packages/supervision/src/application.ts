@@ -32,6 +32,12 @@ export interface ApplicationOptions {
   /** The signals that stop the applications. Default `['SIGTERM', 'SIGINT']`. */
   signals?: readonly NodeJS.Signals[];
   /**
+   * Keeps Node's event loop alive while the applications run, as a listening socket would, so
+   * that a main script awaiting `run()` waits for a stop even when every process is idle.
+   * Default true.
+   */
+  keepAlive?: boolean;
+  /**
    * Time for the whole stop, on the system clock: applications still running then are killed
    * and the exit code is 1. Default 30,000 ms.
    */
@@ -101,6 +107,7 @@ class ApplicationController implements RunningApplications {
   /** The start in progress, which a stop waits for so that it stops that application too. */
   private starting: Promise<'ok' | 'failed'> = Promise.resolve('ok');
   private readonly signalHandlers = new Map<NodeJS.Signals, () => void>();
+  private keepAliveTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly system: ActorSystem,
@@ -213,6 +220,7 @@ class ApplicationController implements RunningApplications {
       await this.stopOne(app, Math.max(0, deadline - this.system.clock.now()));
     }
     this.status = 'stopped';
+    if (this.keepAliveTimer !== null) clearInterval(this.keepAliveTimer);
     const code = this.failure !== undefined || this.timedOut ? 1 : 0;
     this.resolveExit(code);
     return code;
@@ -223,10 +231,11 @@ class ApplicationController implements RunningApplications {
       let timer: Ref | null = null;
       app.phase = 'stopping';
       app.settle = () => {
-        if (timer !== null) this.system.cancelTimer(timer);
+        if (timer !== null && !this.system.isStopped) this.system.cancelTimer(timer);
         resolve();
       };
-      if (this.system.isStopped) {
+      // A master already gone (such as during the system's shutdown) has nothing left to stop.
+      if (this.system.isStopped || !this.system.isAlive(app.master!)) {
         this.exited(app, 'shutdown');
         return;
       }
@@ -238,6 +247,12 @@ class ApplicationController implements RunningApplications {
       }, timeoutMs);
       this.system.send(app.master!, new StopApplication());
     });
+  }
+
+  /** Keeps the event loop alive until the applications have stopped. */
+  keepEventLoopAlive(): void {
+    // The longest delay Node accepts; the timer only holds the loop open.
+    this.keepAliveTimer = setInterval(() => {}, 2 ** 31 - 1);
   }
 
   /** Stops the applications on the first of `signals`. */
@@ -318,6 +333,7 @@ export async function start(
 
   const controller = new ApplicationController(system, records, stopTimeoutMs);
   if (options.handleSignals === true) controller.installSignalHandlers(signals);
+  if (options.keepAlive !== false) controller.keepEventLoopAlive();
   await controller.startAll();
   return controller;
 }
