@@ -29,11 +29,12 @@ export interface AppliedFault<Id = string> extends ScheduledFault<Id> {
 export type TargetResolver<Id> = (id: Id) => Pid | undefined | Promise<Pid | undefined>;
 
 /**
- * Applies `schedule` to a system on virtual time: for each fault in order of `atMs` (measured
- * from the call), advances the clock to its time (timers fire and processes run on the way),
- * resolves its target and sends the exit signal (`'kill'` is untrappable; other reasons follow
- * the exit-signal rules). Ends with the system idle and returns what was applied. A target
- * that resolves to no live process is skipped and reported with `applied: false`.
+ * Applies `schedule` to a system on virtual time. For each fault in order of `atMs` (measured
+ * from the call), it advances the clock to the fault's time, so timers fire and processes run
+ * on the way. Then it resolves the target and sends the exit signal: `'kill'` is untrappable,
+ * and other reasons follow the exit-signal rules. A target that resolves to no live process is
+ * skipped and reported with `applied: false`. Ends with the system idle and returns what was
+ * applied.
  *
  * @example
  * ```ts
@@ -62,13 +63,16 @@ export async function applyFaultSchedule<Id>(
       'applyFaultSchedule needs a system on virtual time; create it with createTestSystem() and pass the test system or its system.',
     );
   }
-  if (!Array.isArray(schedule))
+  if (!Array.isArray(schedule)) {
     invalidArgument('schedule', 'an array of { atMs, target, reason }', schedule);
-  if (typeof resolveTarget !== 'function')
+  }
+  if (typeof resolveTarget !== 'function') {
     invalidArgument('resolveTarget', 'a function (id) => pid', resolveTarget);
+  }
   for (const fault of schedule) {
-    if (fault === null || typeof fault !== 'object')
+    if (fault === null || typeof fault !== 'object') {
       invalidArgument('schedule entry', '{ atMs, target, reason }', fault);
+    }
     if (typeof fault.atMs !== 'number' || !Number.isFinite(fault.atMs) || fault.atMs < 0) {
       invalidArgument(
         'schedule entry atMs',

@@ -17,7 +17,7 @@ export interface ScheduledFault<Id = string> {
 /** Faults ordered by `atMs`. */
 export type FaultSchedule<Id = string> = ScheduledFault<Id>[];
 
-/** The reasons a fault schedule draws from unless told otherwise. */
+/** The default exit reasons of a fault schedule. */
 export const DEFAULT_FAULT_REASONS: readonly Reason[] = ['kill', new Error('injected fault')];
 
 /** Options of {@link arbFaultSchedule}. */
@@ -64,8 +64,9 @@ export function arbFaultSchedule<Id>(
   }
   const maxFaults = checkCount('maxFaults', options.maxFaults ?? 5, 0);
   const minFaults = checkCount('minFaults', options.minFaults ?? 0, 0);
-  if (minFaults > maxFaults)
+  if (minFaults > maxFaults) {
     invalidArgument('minFaults', `at most maxFaults (${maxFaults})`, minFaults);
+  }
   const maxAtMs = checkCount('maxAtMs', options.maxAtMs ?? 1000, 0);
   const reasons = options.reasons ?? DEFAULT_FAULT_REASONS;
   if (!Array.isArray(reasons) || reasons.length === 0) {
@@ -177,8 +178,9 @@ function checkChoices<T>(
  * ```
  */
 export function arbProcessTree(options: ProcessTreeOptions = {}): fc.Arbitrary<ProcessTree> {
-  if (options === null || typeof options !== 'object')
+  if (options === null || typeof options !== 'object') {
     invalidArgument('options', 'an options object', options);
+  }
   const depth = checkCount('depth', options.depth ?? 2, 1);
   const width = checkCount('width', options.width ?? 3, 1);
   const minWidth = checkCount('minWidth', options.minWidth ?? 1, 0);

@@ -73,8 +73,9 @@ export async function assertDown(
   timeoutMs: number | 'infinity' = 100,
 ): Promise<Reason> {
   const ctx = contextOf(caller);
-  if (!isPid(target) && !isRef(target))
+  if (!isPid(target) && !isRef(target)) {
     invalidArgument('target', 'a Pid, or the Ref of a monitor', target);
+  }
   if (reason !== undefined && typeof reason !== 'function' && !isReason(reason)) {
     invalidArgument('reason', 'an exit reason or a predicate (reason) => boolean', reason);
   }

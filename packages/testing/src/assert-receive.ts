@@ -33,8 +33,9 @@ export function describeMailbox(ctx: ProcessContext): string {
   const lines = messages
     .slice(0, LISTED_MESSAGES)
     .map((message, index) => `  ${index + 1}. ${formatValue(message)}`);
-  if (messages.length > LISTED_MESSAGES)
+  if (messages.length > LISTED_MESSAGES) {
     lines.push(`  ... and ${messages.length - LISTED_MESSAGES} more`);
+  }
   const count = messages.length === 1 ? '1 message' : `${messages.length} messages`;
   return `The mailbox holds ${count}:\n${lines.join('\n')}`;
 }
@@ -62,7 +63,7 @@ function checkSelector(pattern: unknown): (message: unknown) => boolean {
 
 /**
  * Waits up to `timeoutMs` (default 100) for a message that `pattern` accepts in the caller's
- * mailbox, takes it out and returns it; other messages stay in order. Fails with an
+ * mailbox, takes it out and returns it. Other messages stay in order. Fails with an
  * AssertionError that lists the mailbox when none arrives. The caller is a process context or
  * the system (its root process's mailbox). On a test system's virtual clock the wait moves
  * virtual time, firing timers in order, and ends as soon as the message is there.
@@ -101,9 +102,9 @@ export async function assertReceive<S extends Selector>(
 
 /**
  * Waits `timeoutMs` (default 100) and fails with an AssertionError when a message that
- * `pattern` accepts arrives in the caller's mailbox meanwhile; such a message is taken out.
+ * `pattern` accepts arrives in the caller's mailbox meanwhile. Such a message is taken out.
  * On virtual time the whole timeout passes on the virtual clock, and `'infinity'` waits until
- * the system is idle with no timer pending; on the real clock `'infinity'` is rejected.
+ * the system is idle with no timer pending. On the real clock `'infinity'` is rejected.
  *
  * @example
  * ```ts

@@ -165,8 +165,10 @@ class Monkey implements ChaosMonkey {
  */
 export function chaosMonkey(system: ActorSystem, options: ChaosMonkeyOptions): ChaosMonkey {
   checkSystem(system);
-  if (options === null || typeof options !== 'object')
+  if (options === null || typeof options !== 'object') {
     invalidArgument('options', 'an options object', options);
+  }
+
   const { intervalMs, targets } = options;
   if (typeof intervalMs !== 'number' || !Number.isFinite(intervalMs) || intervalMs <= 0) {
     invalidArgument('intervalMs', 'a positive finite number of milliseconds', intervalMs);
@@ -178,8 +180,10 @@ export function chaosMonkey(system: ActorSystem, options: ChaosMonkeyOptions): C
       targets,
     );
   }
+
   const reason = options.reason ?? 'kill';
   checkReason(reason);
+
   const maxKills = options.maxKills ?? Number.POSITIVE_INFINITY;
   if (
     typeof maxKills !== 'number' ||
@@ -188,6 +192,7 @@ export function chaosMonkey(system: ActorSystem, options: ChaosMonkeyOptions): C
   ) {
     invalidArgument('maxKills', 'a positive integer or Infinity', maxKills);
   }
+
   const monkey = new Monkey(
     system,
     resolveSeed(options.seed),

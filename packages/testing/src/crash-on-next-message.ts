@@ -115,8 +115,9 @@ export function crashOnNextMessage(
   options: CrashOptions = {},
 ): CrashInjection {
   checkSystem(system);
-  if (options === null || typeof options !== 'object')
+  if (options === null || typeof options !== 'object') {
     invalidArgument('options', 'an options object', options);
+  }
   if (options.reason !== undefined) checkReason(options.reason);
   const pids = resolveTargets(system, target);
   if (pids.length !== 1) {

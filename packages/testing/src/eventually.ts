@@ -1,5 +1,5 @@
 /**
- * Polling assertions: retry a condition until it holds or a time limit passes. With a test
+ * Polling assertions: retry a condition until it passes or a time limit is reached. With a test
  * system on virtual time, the wait moves the virtual clock instead of sleeping.
  */
 import { AssertionError } from 'node:assert';

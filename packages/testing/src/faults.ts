@@ -19,7 +19,7 @@ import { checkSystem } from './system-argument.js';
 /** One end of a send: a pid, a registered name (looked up at each send), or a predicate. */
 export type SendEndpoint = Pid | string | ((pid: Pid) => boolean);
 
-/** Which sends a fault applies to; every field left out matches any send. */
+/** The sends a fault applies to. Every field left out matches any send. */
 export interface FaultOptions {
   /** The sender. Sends made outside any process come from the system's root, `system.pid`. */
   from?: SendEndpoint;
@@ -27,7 +27,7 @@ export interface FaultOptions {
   to?: SendEndpoint;
   /**
    * A ts-pattern pattern or a predicate over the message. A GenServer call or cast travels
-   * as an envelope whose `request` field holds the request: match `{ request: { type: 'get' } }`.
+   * as an envelope whose `request` field is the request: match `{ request: { type: 'get' } }`.
    */
   match?: Selector;
   /** How many sends the fault applies to before it retires. Default: no limit. */
@@ -48,7 +48,7 @@ export interface DuplicateFaultOptions extends FaultOptions {
 
 /** An installed fault: how often it applied, and a way to remove it. */
 export interface Fault {
-  /** What the fault does. */
+  /** The fault's effect on a matching send. */
   readonly kind: 'drop' | 'delay' | 'duplicate';
   /** The sends it has applied to so far. */
   readonly hits: number;
@@ -132,8 +132,9 @@ function install(
   options: FaultOptions,
 ): Fault {
   checkSystem(system);
-  if (options === null || typeof options !== 'object')
+  if (options === null || typeof options !== 'object') {
     invalidArgument('options', 'an options object', options);
+  }
   const rule = new FaultRule(system, kind, { decision, label }, options);
   sendLayer(system).addRule(rule);
   return rule;
@@ -168,8 +169,9 @@ export function drop(system: ActorSystem, options: FaultOptions = {}): Fault {
  * receiver ended meanwhile). Messages sent later may overtake it, so delays reorder.
  */
 export function delay(system: ActorSystem, options: DelayFaultOptions): Fault {
-  if (options === null || typeof options !== 'object')
+  if (options === null || typeof options !== 'object') {
     invalidArgument('options', 'an options object with delayMs', options);
+  }
   const { delayMs } = options;
   if (typeof delayMs !== 'number' || !Number.isFinite(delayMs) || delayMs < 0) {
     invalidArgument('delayMs', 'a non-negative finite number of milliseconds', delayMs);
@@ -179,11 +181,13 @@ export function delay(system: ActorSystem, options: DelayFaultOptions): Fault {
 
 /** Delivers each matching message `copies` times (default 2), one right after the other. */
 export function duplicate(system: ActorSystem, options: DuplicateFaultOptions = {}): Fault {
-  if (options === null || typeof options !== 'object')
+  if (options === null || typeof options !== 'object') {
     invalidArgument('options', 'an options object', options);
+  }
   const copies = options.copies ?? 2;
-  if (!Number.isInteger(copies) || copies < 1)
+  if (!Number.isInteger(copies) || copies < 1) {
     invalidArgument('copies', 'a positive integer', copies);
+  }
   return install(system, 'duplicate', { duplicate: copies }, `delivered ${copies} times`, options);
 }
 

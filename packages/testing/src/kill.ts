@@ -15,7 +15,7 @@ import {
 } from '@starweave/actors';
 import { checkSystem } from './system-argument.js';
 
-/** Which processes to act on: a pid, a registered name, or a predicate over `processInfo`. */
+/** The processes to act on: a pid, a registered name, or a predicate over `processInfo`. */
 export type ProcessTarget = Pid | string | ((info: ProcessInfo) => boolean);
 
 /** @internal Fails with ERR_INVALID_ARGUMENT unless `reason` is an exit reason. */
@@ -68,8 +68,8 @@ export function resolveTargets(system: ActorSystem, target: ProcessTarget): Pid[
 
 /**
  * Sends an exit signal with `reason` (default `'kill'`) to each process `target` names and
- * returns their pids. Exit-signal rules apply: `'kill'` cannot be trapped and ends the process
- * with `'killed'`; a process that traps exits gets any other reason as an `EXIT` message; a
+ * returns their pids. Exit-signal rules apply. `'kill'` cannot be trapped and ends the process
+ * with `'killed'`. A process that traps exits gets any other reason as an `EXIT` message. A
  * `'normal'` signal to a process that does not trap exits is ignored.
  *
  * @example

@@ -1,7 +1,6 @@
 /**
- * What the testing kit keeps per system: its send layer, the listeners of receives made
- * through the assertions, and the virtual-time driver when the system came from
- * `createTestSystem`.
+ * The testing kit's state per system: its send layer, the listeners of receives made through
+ * the assertions, and the virtual-time driver when the system came from `createTestSystem`.
  */
 import type { ActorSystem, Pid } from '@starweave/actors';
 import { SendLayer } from './send-layer.js';
@@ -12,7 +11,7 @@ export interface TimeDriver {
   readonly virtualTime: boolean;
   /**
    * Runs the system and fires its timers in order until `stop()` returns true or `limitMs` of
-   * virtual time have passed; returns the last value of `stop()`.
+   * virtual time have passed. Returns the last value of `stop()`.
    */
   driveUntil(stop: () => boolean, limitMs: number | 'infinity'): Promise<boolean>;
   /** Moves virtual time forward by `ms`, firing timers one at a time in order. */

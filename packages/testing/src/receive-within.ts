@@ -1,7 +1,7 @@
 /**
  * Receives with a timeout on behalf of the kit's assertions. On a test system's virtual clock
  * the wait moves time: the system runs and its timers fire in order until a message matches
- * or the timeout's virtual milliseconds have passed; on the real clock it waits in real time.
+ * or the timeout's virtual milliseconds have passed. On the real clock it waits in real time.
  */
 import {
   type Caller,
@@ -16,8 +16,8 @@ export type ReceiveOutcome = { received: true; message: unknown } | { received: 
 
 /**
  * Waits up to `timeoutMs` for a message that `predicate` accepts in the caller's mailbox and
- * takes it out; on virtual time, `'infinity'` waits until the system is idle with no timer
- * pending, since nothing could arrive after that.
+ * takes it out. On virtual time, `'infinity'` waits until the system is idle with no timer
+ * pending, because no message could arrive after that.
  */
 export async function receiveWithin(
   ctx: ProcessContext,

@@ -11,7 +11,7 @@ import { appendToMessage } from './failure-note.js';
 /** The environment variable that replays a seed: `STARWEAVE_SEED=1234 npx vitest run`. */
 export const SEED_ENV = 'STARWEAVE_SEED';
 
-/** Something made inside a {@link withSeed} scope that is told when the scope ends. */
+/** A resource made inside a {@link withSeed} scope and closed when the scope ends. */
 export interface ScopeMember {
   /** Returns text to add to the failure message, or undefined for none. */
   describeFailure(): string | undefined;
@@ -145,8 +145,9 @@ export function seededTest(
 ): () => Promise<void> {
   if (typeof fn !== 'function') invalidArgument('fn', 'a function ({ seed }) => ...', fn);
   const runs = options.runs ?? 1;
-  if (!Number.isInteger(runs) || runs < 1)
+  if (!Number.isInteger(runs) || runs < 1) {
     invalidArgument('runs', 'an integer of at least 1', runs);
+  }
   if (options.seed !== undefined) checkSeed(options.seed);
 
   return async () => {

@@ -1,10 +1,10 @@
 /**
- * The one send interceptor the testing kit installs per system. A system holds a single
- * interceptor, so fault rules, crash injections and traces register here and share it.
+ * The one send interceptor the testing kit installs per system. A system has a single
+ * interceptor slot, so fault rules, crash injections and traces register here and share it.
  */
 import type { ActorSystem, InterceptDecision, Pid } from '@starweave/actors';
 
-/** One send between two processes, as the interceptor sees it. */
+/** One send between two processes, as passed to the interceptor. */
 export interface SendEvent {
   from: Pid;
   to: Pid;
@@ -31,9 +31,9 @@ export interface SendRule {
 export type SendObserver = (send: SendEvent, verdict: RuleVerdict | undefined) => void;
 
 /**
- * Rules and observers of one system. Rules are asked in the order they were added and the first
- * verdict wins; the interceptor is installed only while a rule or an observer exists, so a
- * system without them keeps the plain send path.
+ * Rules and observers of one system. Rules are asked in the order they were added, and the
+ * first verdict wins. The interceptor is installed only while a rule or an observer exists, so
+ * a system without them keeps the plain send path.
  */
 export class SendLayer {
   private rules: SendRule[] = [];
@@ -86,9 +86,9 @@ export class SendLayer {
   };
 
   private sync(): void {
-    const wanted = this.rules.length > 0 || this.observers.size > 0;
-    if (wanted === this.installed) return;
-    this.installed = wanted;
-    this.system.setSendInterceptor(wanted ? this.intercept : null);
+    const needed = this.rules.length > 0 || this.observers.size > 0;
+    if (needed === this.installed) return;
+    this.installed = needed;
+    this.system.setSendInterceptor(needed ? this.intercept : null);
   }
 }

@@ -34,8 +34,8 @@ interface HeldTimer {
 export class TestClock extends VirtualClock {
   private stepping = false;
   private firedInStep = false;
-  // Timers that fell due during a step after the first one fired; they are due now and fire
-  // before any timer set later, which keeps the (due time, order set) order.
+  // Timers that fell due during a step after its first timer fired. They are due now and fire
+  // before any timer set later, so timers keep the (due time, order set) order.
   private readonly held: HeldTimer[] = [];
   private readonly cancelled = new WeakSet<object>();
 
@@ -74,8 +74,8 @@ export class TestClock extends VirtualClock {
   }
 
   /**
-   * Fires exactly one timer due at or before `limitMs` (an absolute clock time), moving time
-   * to its due time; returns false when no timer is due by then.
+   * Fires exactly one timer due at or before `limitMs` (an absolute clock time) and moves time
+   * to its due time. Returns false when no timer is due by then.
    */
   step(limitMs: number): boolean {
     if (this.fireHeld()) return true;

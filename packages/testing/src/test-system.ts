@@ -63,8 +63,9 @@ export class TestSystem implements TimeDriver {
   readonly trace: Trace | undefined;
 
   constructor(options: TestSystemOptions = {}) {
-    if (options === null || typeof options !== 'object')
+    if (options === null || typeof options !== 'object') {
       invalidArgument('options', 'an options object', options);
+    }
     const virtualTime = options.virtualTime ?? true;
     if (typeof virtualTime !== 'boolean') invalidArgument('virtualTime', 'a boolean', virtualTime);
     this.seed = resolveSeed(options.seed);
@@ -119,8 +120,9 @@ export class TestSystem implements TimeDriver {
    */
   async runUntilIdle(options: RunUntilIdleOptions = {}): Promise<void> {
     const maxTurns = options.maxTurns ?? 10_000;
-    if (!Number.isInteger(maxTurns) || maxTurns < 1)
+    if (!Number.isInteger(maxTurns) || maxTurns < 1) {
       invalidArgument('maxTurns', 'a positive integer', maxTurns);
+    }
     await this.quiesce(maxTurns);
     const clock = this.clock;
     if (clock === undefined) return;
@@ -205,9 +207,9 @@ export class TestSystem implements TimeDriver {
     return this.clock;
   }
 
-  // Lets the scheduler run until the run queue is empty and either no process is busy (twice
-  // in a row, since a receive resolves in a microtask after the slice that found its message)
-  // or no slice has run for QUIET_TURNS turns.
+  // Lets the scheduler run until the run queue is empty and no process is busy, seen twice in
+  // a row because a receive resolves in a microtask after the slice that found its message.
+  // Busy processes that run no slice for QUIET_TURNS turns also end the wait.
   private async quiesce(maxTurns: number): Promise<void> {
     const scheduler = this.system.scheduler;
     let idleTurns = 0;

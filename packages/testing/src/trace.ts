@@ -127,8 +127,9 @@ export class Trace {
   /** Formats the entries as lines of text: time, kind and details. */
   format(options: TraceFormatOptions = {}): string {
     const last = options.last ?? this.size;
-    if (!Number.isInteger(last) || last < 0)
+    if (!Number.isInteger(last) || last < 0) {
       invalidArgument('last', 'a non-negative integer', last);
+    }
     const kept = this.entries();
     const shown = last === 0 ? [] : kept.slice(-last);
     const omitted = this.droppedCount + kept.length - shown.length;
@@ -235,11 +236,12 @@ function describeEntry(entry: TraceEntry): string {
   }
 }
 
-// Supervisor reports read as "supervisor <0.2.0> child "w1" <0.9.0> reason killed"; other
-// payloads print as values.
+// Prints a supervisor report as `supervisor <0.2.0> child 'w1' <0.9.0> reason killed`, and
+// any other payload as a value.
 function describeFields(fields: unknown): string {
-  if (fields === null || typeof fields !== 'object' || !('supervisor' in fields))
+  if (fields === null || typeof fields !== 'object' || !('supervisor' in fields)) {
     return formatValue(fields);
+  }
   const report = fields as {
     supervisor: Pid;
     supervisorName?: string;
@@ -254,8 +256,9 @@ function describeFields(fields: unknown): string {
     const pid = report.childPid === undefined ? '' : ` ${report.childPid}`;
     parts.push(`child${id}${pid}`);
   }
-  if ('reason' in report && report.reason !== undefined)
+  if ('reason' in report && report.reason !== undefined) {
     parts.push(`reason ${formatReason(report.reason)}`);
+  }
   if (report.delayMs !== undefined) parts.push(`delay ${report.delayMs} ms`);
   return parts.join(' ');
 }
@@ -265,8 +268,8 @@ function named(pid: Pid, name: string | undefined): string {
 }
 
 /**
- * Starts recording a trace of `system`. Stop it with {@link Trace.stop}; a system's shutdown
- * ends its telemetry, so a trace left running records nothing after it.
+ * Starts recording a trace of `system`. Stop it with {@link Trace.stop}. A system's shutdown
+ * removes its telemetry listeners, so a trace left running records nothing after it.
  *
  * @example
  * ```ts
@@ -293,11 +296,13 @@ export function startTrace(system: ActorSystem, options: TraceOptions = {}): Tra
   ) {
     invalidArgument('system', 'an ActorSystem', system);
   }
-  if (options === null || typeof options !== 'object')
+  if (options === null || typeof options !== 'object') {
     invalidArgument('options', 'an options object', options);
+  }
   const maxEntries = options.maxEntries ?? 5000;
-  if (!Number.isInteger(maxEntries) || maxEntries < 1)
+  if (!Number.isInteger(maxEntries) || maxEntries < 1) {
     invalidArgument('maxEntries', 'a positive integer', maxEntries);
+  }
   if (options.events !== undefined && !Array.isArray(options.events)) {
     invalidArgument('events', 'an array of telemetry event names', options.events);
   }
@@ -316,7 +321,7 @@ export function attachTrace(error: unknown, trace: Trace, options: TraceFormatOp
 }
 
 /**
- * Runs `fn` with a fresh trace of `system`; when `fn` fails, the trace is appended to the
+ * Runs `fn` with a fresh trace of `system`. When `fn` fails, the trace is appended to the
  * error's message. The trace stops when `fn` ends.
  */
 export async function withTrace<T>(

@@ -105,7 +105,7 @@ describe('assertDown', () => {
     });
   });
 
-  it('fails with ERR_INVALID_ARGUMENT for a target that is neither a pid nor a ref', async () => {
+  it('fails with ERR_INVALID_ARGUMENT for a name', async () => {
     const t = newTestSystem();
 
     expect(

@@ -12,7 +12,7 @@ import { rejectionOf, useTestSystems } from './helpers.js';
 const newTestSystem = useTestSystems();
 
 describe('assertReceive', () => {
-  it('returns the first message that matches a pattern and leaves the others in order', async () => {
+  it('takes the first matching message only', async () => {
     const t = newTestSystem();
     t.system.send(t.system.pid, { type: 'other', n: 1 });
     t.system.send(t.system.pid, { type: 'wanted', n: 2 });

@@ -84,7 +84,7 @@ describe('kill', () => {
     expect(t.system.isAlive(t.system.pid)).toBe(true);
   });
 
-  it('turns a trappable reason into an EXIT message for a process that traps exits', async () => {
+  it('sends EXIT to a trapping process', async () => {
     const t = newTestSystem();
     const got: unknown[] = [];
     const pid = t.system.spawn(

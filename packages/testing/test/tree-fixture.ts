@@ -1,7 +1,7 @@
 /**
- * A small supervision tree made of plain processes for the tests of this package, which
- * depends on the actors package alone: every supervisor restarts any child that exits, one for
- * one, and leaves when an exit signal comes from outside its children.
+ * A small supervision tree made of plain processes, because this package depends on the actors
+ * package alone. Every supervisor restarts any child that exits, one for one. It exits when an
+ * exit signal comes from outside its children.
  */
 import type { ActorSystem, ExitMessage, Pid, ProcessContext } from '@starweave/actors';
 import type { ProcessTree, TreeChild } from '@starweave/testing';
