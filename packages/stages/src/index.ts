@@ -42,3 +42,15 @@ export type { EventsDropped, CheckpointCompleted } from './telemetry.js';
 export type { CheckpointStore } from './checkpoint/checkpoint-store.js';
 export { MemoryCheckpointStore } from './checkpoint/memory-checkpoint-store.js';
 export type { CheckpointOptions } from './checkpoint/checkpoint-options.js';
+export * as CheckpointCoordinator from './checkpoint/coordinator.js';
+export type { CoordinatorOptions, CoordinatorStartOptions } from './checkpoint/coordinator.js';
+export * as ConsumerSupervisor from './consumer-supervisor.js';
+export type {
+  ConsumerChild,
+  ConsumerChildSpec,
+  ConsumerSupervisorOptions,
+} from './consumer-supervisor.js';
+export { fromAsyncIterable, type IterableSource } from './adapters/from-async-iterable.js';
+export { fromReadable } from './adapters/from-readable.js';
+export { toWritable, type ToWritableOptions } from './adapters/to-writable.js';
+export { toAsyncIterable, type IterableOptions } from './adapters/to-async-iterable.js';
