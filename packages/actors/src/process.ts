@@ -270,7 +270,18 @@ export class Proc implements ProcessContext, Runnable {
     for (let i = this.waitFrom; i < box.length; i++) {
       scanned++;
       const message = box.at(i);
-      if (this.waitAny || this.waitPredicate!(message)) {
+      let matched: boolean;
+      try {
+        matched = this.waitAny || this.waitPredicate!(message);
+      } catch (error) {
+        // The selector runs in the scheduler's slice here; its error goes to the waiting code,
+        // never up into the scheduler.
+        const reject = this.waitReject!;
+        this.clearWait();
+        reject(error);
+        return scanned;
+      }
+      if (matched) {
         box.removeAt(i);
         this.reductions++;
         this.current = message;
@@ -392,7 +403,13 @@ export class Proc implements ProcessContext, Runnable {
     if (box !== null) {
       for (let i = 0; i < box.length; i++) {
         const message = box.at(i);
-        if (predicate === null || predicate(message)) {
+        let matched: boolean;
+        try {
+          matched = predicate === null || predicate(message);
+        } catch (error) {
+          return Promise.reject(error);
+        }
+        if (matched) {
           box.removeAt(i);
           this.reductions++;
           this.current = message;
