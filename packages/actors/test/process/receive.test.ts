@@ -311,6 +311,48 @@ describe('ProcessContext.receive', () => {
     expect((error as Error).message).toContain(String(pid));
   });
 
+  it('fails with the error a selector throws on a message already in the mailbox', async () => {
+    const system = newSystem();
+    const error = new Error('selector fails');
+    probe(system, ['boom'], async (self) => {
+      try {
+        await self.receive(() => {
+          throw error;
+        });
+      } catch (caught) {
+        return caught;
+      }
+    });
+
+    expect(await resultOf(system)).toBe(error);
+  });
+
+  it('fails with the error a selector throws while it waits, and the scheduler goes on', async () => {
+    const system = newSystem();
+    const error = new Error('selector fails');
+    const pid = probe(system, [], async (self) => {
+      try {
+        await self.receive((m) => {
+          if (m === 'boom') throw error;
+          return false;
+        });
+      } catch (caught) {
+        return caught;
+      }
+    });
+    await settle(system);
+
+    system.send(pid, 'boom');
+    const caught = await resultOf(system);
+    const handled: unknown[] = [];
+    const other = system.spawn({ handleMessage: (_self, message) => void handled.push(message) });
+    system.send(other, 'still running');
+    await settle(system);
+
+    expect(caught).toBe(error);
+    expect(handled).toEqual(['still running']);
+  });
+
   it('never resumes the code of a process that was killed while it waited', async () => {
     const system = newSystem();
     let resumed = false;
