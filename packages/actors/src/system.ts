@@ -404,7 +404,7 @@ export class ActorSystem {
   }
 
   /**
-   * @internal Removes a monitor. With `owner`, only a monitor that `owner` holds is removed, as
+   * @internal Removes a monitor. With `owner`, only a monitor that `owner` owns is removed, as
    * in Erlang, where demonitor ignores a ref the caller did not create; the root also owns the
    * callback monitors made outside processes.
    */
