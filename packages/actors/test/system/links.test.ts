@@ -180,6 +180,33 @@ describe('ProcessContext.link', () => {
   });
 });
 
+describe('ActorSystem.link and unlink', () => {
+  it('link the system root, which gets an EXIT message because it traps exits', async () => {
+    const system = newSystem();
+    const partner = collector(system);
+
+    system.link(partner.pid);
+    system.exit(partner.pid, 'shutdown');
+    const exit: ExitMessage = await system.receive((m: any) => m?.type === 'EXIT', 1000);
+
+    expect(exit.from.equals(partner.pid)).toBe(true);
+    expect(exit.reason).toBe('shutdown');
+    expect(system.isAlive(system.pid)).toBe(true);
+  });
+
+  it('unlink so that no EXIT message arrives', async () => {
+    const system = newSystem();
+    const partner = collector(system);
+    system.link(partner.pid);
+
+    system.unlink(partner.pid);
+    system.exit(partner.pid, 'shutdown');
+
+    expect(await system.tryReceive((m: any) => m?.type === 'EXIT', 0)).toBeUndefined();
+    expect(system.processInfo(system.pid)?.links).toEqual([]);
+  });
+});
+
 describe('ProcessContext.unlink', () => {
   it('stops exit signals in both directions', async () => {
     const system = newSystem();
