@@ -32,7 +32,7 @@ export interface ChaosMonkeyOptions {
   intervalMs: number;
   /** The processes to choose from; the system's root is never chosen. */
   targets: ChaosTargets;
-  /** The seed of the choices. Default: the enclosing `withSeed`, `STARWEAVE_SEED`, or random. */
+  /** The seed of the choices. Default: the enclosing `withSeed`, else `STARWEAVE_SEED`, else 1. */
   seed?: number;
   /** The exit reason sent. Default `'kill'`. */
   reason?: Reason;

@@ -55,6 +55,7 @@ export { type FormatValueOptions, formatValue } from './format-value.js';
 export { kill, type ProcessTarget, resolveTargets } from './kill.js';
 export {
   currentSeed,
+  DEFAULT_SEED,
   randomSeed,
   resolveSeed,
   SEED_ENV,

@@ -1,7 +1,8 @@
 /**
  * Seeds that fix the interleaving of processes, so a failing run replays exactly. A seed comes
  * from the caller, from the enclosing {@link withSeed}, from the `STARWEAVE_SEED` environment
- * variable, or at random; a failure inside `withSeed` names the seed in its message.
+ * variable, or else is {@link DEFAULT_SEED}, so tests are repeatable unless they ask for
+ * random seeds through `withSeed` or `seededTest`. A failure inside `withSeed` names its seed.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomInt } from 'node:crypto';
@@ -10,6 +11,9 @@ import { appendToMessage } from './failure-note.js';
 
 /** The environment variable that replays a seed: `STARWEAVE_SEED=1234 npx vitest run`. */
 export const SEED_ENV = 'STARWEAVE_SEED';
+
+/** The seed of a test system when no seed is given, set by `withSeed` or in the environment. */
+export const DEFAULT_SEED = 1;
 
 /** A resource made inside a {@link withSeed} scope and closed when the scope ends. */
 export interface ScopeMember {
@@ -48,11 +52,11 @@ export function randomSeed(): number {
 
 /**
  * Returns the seed to use: `seed` when given, else the seed of the enclosing
- * {@link withSeed}, else `STARWEAVE_SEED`, else a random one.
+ * {@link withSeed}, else `STARWEAVE_SEED`, else {@link DEFAULT_SEED}.
  */
 export function resolveSeed(seed?: number): number {
   if (seed !== undefined) return checkSeed(seed);
-  return scopes.getStore()?.seed ?? seedFromEnv() ?? randomSeed();
+  return scopes.getStore()?.seed ?? seedFromEnv() ?? DEFAULT_SEED;
 }
 
 /** Returns the seed of the enclosing {@link withSeed}, or undefined outside one. */

@@ -19,7 +19,7 @@ import { startTrace, type Trace, type TraceOptions } from './trace.js';
 
 /** Options of {@link createTestSystem}. */
 export interface TestSystemOptions {
-  /** The run-queue seed. Default: the enclosing `withSeed`, `STARWEAVE_SEED`, or random. */
+  /** The run-queue seed. Default: the enclosing `withSeed`, else `STARWEAVE_SEED`, else 1. */
   seed?: number;
   /** Runs timers on a virtual clock that only `advance` moves. Default true. */
   virtualTime?: boolean;

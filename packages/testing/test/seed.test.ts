@@ -7,6 +7,8 @@ import { isStarweaveError, type ProcessContext } from '@starweave/actors';
 import {
   createTestSystem,
   currentSeed,
+  DEFAULT_SEED,
+  randomSeed,
   resolveSeed,
   SEED_ENV,
   seededTest,
@@ -59,8 +61,14 @@ describe('resolveSeed', () => {
     expect(resolveSeed()).toBe(99);
   });
 
-  it('returns a random integer when no seed is set', () => {
-    const seed = resolveSeed();
+  it('returns the default seed when no seed is set', () => {
+    expect(resolveSeed()).toBe(DEFAULT_SEED);
+  });
+});
+
+describe('randomSeed', () => {
+  it('returns an integer in [0, 2^31)', () => {
+    const seed = randomSeed();
 
     expect(Number.isInteger(seed)).toBe(true);
     expect(seed).toBeGreaterThanOrEqual(0);
