@@ -113,7 +113,8 @@ export class Automaton {
     const context = this.context;
     const before = runs.length;
     context.timestamp = time;
-    next.length = 0;
+    // Setting an array's length is a runtime call in V8, so it is skipped when already empty.
+    if (next.length !== 0) next.length = 0;
 
     for (let index = 0; index < runs.length; index += 1) {
       const run = runs[index]!;
@@ -197,12 +198,14 @@ export class Automaton {
     }
 
     const created = this.created;
-    for (let index = 0; index < created.length; index += 1) next.push(created[index]!);
-    created.length = 0;
+    if (created.length !== 0) {
+      for (let index = 0; index < created.length; index += 1) next.push(created[index]!);
+      created.length = 0;
+    }
     if (next.length > this.maxRuns) this.enforceCap(next);
     state.runs = next;
     state.spare = runs;
-    runs.length = 0;
+    if (runs.length !== 0) runs.length = 0;
     this.counters.partialMatches += next.length - before;
     this.flushCompletions(state);
   }

@@ -40,15 +40,37 @@ export class BufferContext implements MatchContext<any> {
   }
 }
 
-/** Builds the events-per-step object of the partial match that ends at `node`. */
-export function materialize(node: BufferNode | null, names: readonly string[]): MatchEvents<any> {
-  const events: Record<string, unknown[]> = {};
-  for (const name of names) events[name] = [];
-  for (let current = node; current !== null; current = current.prev) {
-    events[names[current.step]!]!.push(current.event);
+/** Builds events-per-step objects for the partial matches of one pattern. */
+export class Materializer {
+  private readonly counts: Int32Array;
+  private readonly template: Record<string, unknown[]>;
+
+  constructor(private readonly names: readonly string[]) {
+    this.counts = new Int32Array(names.length);
+    this.template = {};
+    for (const name of names) this.template[name] = [];
   }
-  for (const name of names) events[name]!.reverse();
-  return events;
+
+  /** Returns the events of the partial match that ends at `node`, per step, oldest first. */
+  materialize(node: BufferNode | null): MatchEvents<any> {
+    const names = this.names;
+    const counts = this.counts;
+    counts.fill(0);
+    for (let current = node; current !== null; current = current.prev) counts[current.step]! += 1;
+    // Copying a template keeps every output object of one pattern in one hidden class.
+    const events = { ...this.template };
+    const arrays: unknown[][] = [];
+    for (let step = 0; step < names.length; step += 1) {
+      const array = new Array(counts[step]!);
+      arrays.push(array);
+      events[names[step]!] = array;
+    }
+    for (let current = node; current !== null; current = current.prev) {
+      counts[current.step]! -= 1;
+      arrays[current.step]![counts[current.step]!] = current.event;
+    }
+    return events;
+  }
 }
 
 /** Returns the first node of the partial match that ends at `node`. */

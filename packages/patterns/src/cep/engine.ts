@@ -8,7 +8,7 @@ import { StarweaveError, invalidArgument } from '@starweave/actors';
 import { checkFunction, checkInteger, checkNonNegative, checkOneOf, checkTime } from '../internal/check.js';
 import { TimerHeap } from '../internal/heap.js';
 import { Automaton, type Completion, KeyState, type OverflowPolicy, type Run } from './automaton.js';
-import { materialize } from './buffer.js';
+import { Materializer } from './buffer.js';
 import { type CompiledPattern, compilePattern } from './compile.js';
 import type { Pattern } from './pattern.js';
 import { type CepSnapshot, readSnapshot, writeSnapshot } from './snapshot.js';
@@ -48,13 +48,6 @@ export interface CepEngineOptions<E, B> {
   clock?: { now(): number };
 }
 
-interface Buffered {
-  event: unknown;
-  time: number;
-  key: CepKey;
-  arrival: number;
-}
-
 const defaultKey = (): CepKey => '';
 
 /**
@@ -87,7 +80,12 @@ export class CepEngine<E, B extends object = {}> {
   private readonly queue: CepOutput<E, B>[] = [];
   private readonly timers = new TimerHeap<KeyState>();
   private keys = new Map<CepKey, KeyState>();
-  private buffer: Buffered[] = [];
+  // Events waiting for the watermark, as parallel arrays from `bufferHead` on, so that buffering
+  // an event allocates nothing.
+  private bufferEvents: unknown[] = [];
+  private bufferTimes: number[] = [];
+  private bufferKeys: CepKey[] = [];
+  private bufferHead = 0;
   private bufferSorted = true;
   private readonly counters = {
     events: 0,
@@ -132,7 +130,7 @@ export class CepEngine<E, B extends object = {}> {
     const emit = options.emit === undefined ? null : checkFunction('options.emit', options.emit);
     this.emitOutput = emit ?? ((output) => this.queue.push(output));
 
-    const names = this.compiled.names;
+    const materializer = new Materializer(this.compiled.names);
     this.automaton = new Automaton(
       this.compiled,
       {
@@ -141,7 +139,7 @@ export class CepEngine<E, B extends object = {}> {
           this.emitOutput({
             type: 'match',
             key: state.key,
-            events: materialize(completion.node, names) as any,
+            events: materializer.materialize(completion.node) as any,
             startTime: completion.startTime,
             endTime: completion.node.time,
             completedAt: completion.completedAt,
@@ -152,7 +150,7 @@ export class CepEngine<E, B extends object = {}> {
           this.emitOutput({
             type: 'timeout',
             key: state.key,
-            events: materialize(run.node, names) as any,
+            events: materializer.materialize(run.node) as any,
             startTime: run.startTime,
             timedOutAt: at,
           });
@@ -183,9 +181,11 @@ export class CepEngine<E, B extends object = {}> {
       this.emitOutput({ type: 'late', key, event, timestamp: time, watermark: this.watermark });
       return;
     }
-    const last = this.buffer[this.buffer.length - 1];
-    if (last !== undefined && last.time > time) this.bufferSorted = false;
-    this.buffer.push({ event, time, key, arrival: this.arrival });
+    const times = this.bufferTimes;
+    if (times.length > this.bufferHead && times[times.length - 1]! > time) this.bufferSorted = false;
+    this.bufferEvents.push(event);
+    times.push(time);
+    this.bufferKeys.push(key);
     this.arrival += 1;
     if (time > this.maxSeen) this.maxSeen = time;
     if (this.outOfOrderness !== null) {
@@ -238,7 +238,7 @@ export class CepEngine<E, B extends object = {}> {
 
   /** Returns the engine's counters. */
   stats(): CepStats {
-    return { ...this.counters, keys: this.keys.size, buffered: this.buffer.length };
+    return { ...this.counters, keys: this.keys.size, buffered: this.bufferTimes.length - this.bufferHead };
   }
 
   /** Returns the current event time of the engine (the watermark in event time). */
@@ -261,7 +261,7 @@ export class CepEngine<E, B extends object = {}> {
       closed: this.closed,
       counters: this.counters,
       keys: this.keys,
-      buffer: this.sortedBuffer(),
+      buffer: this.bufferedEvents(),
     });
   }
 
@@ -279,7 +279,10 @@ export class CepEngine<E, B extends object = {}> {
     this.closed = state.closed;
     Object.assign(this.counters, state.counters);
     this.keys = state.keys;
-    this.buffer = state.buffer;
+    this.bufferEvents = state.buffer.map((item) => item.event);
+    this.bufferTimes = state.buffer.map((item) => item.time);
+    this.bufferKeys = state.buffer.map((item) => item.key);
+    this.bufferHead = 0;
     this.bufferSorted = true;
     this.timers.clear();
     for (const keyState of this.keys.values()) {
@@ -342,21 +345,57 @@ export class CepEngine<E, B extends object = {}> {
   }
 
   private drainBuffer(watermark: number): void {
-    const buffer = this.sortedBuffer();
-    let index = 0;
-    while (index < buffer.length && buffer[index]!.time <= watermark) {
-      const item = buffer[index]!;
-      this.processOne(item.event, item.key, item.time);
+    this.sortBuffer();
+    const events = this.bufferEvents;
+    const times = this.bufferTimes;
+    const keys = this.bufferKeys;
+    let index = this.bufferHead;
+    while (index < times.length && times[index]! <= watermark) {
+      this.processOne(events[index], keys[index]!, times[index]!);
+      events[index] = undefined;
       index += 1;
     }
-    if (index !== 0) buffer.splice(0, index);
+    if (index === times.length) {
+      events.length = 0;
+      times.length = 0;
+      keys.length = 0;
+      this.bufferHead = 0;
+    } else if (index > 4096 && index > times.length / 2) {
+      events.splice(0, index);
+      times.splice(0, index);
+      keys.splice(0, index);
+      this.bufferHead = 0;
+    } else {
+      this.bufferHead = index;
+    }
   }
 
-  private sortedBuffer(): Buffered[] {
-    if (!this.bufferSorted) {
-      this.buffer.sort((left, right) => left.time - right.time || left.arrival - right.arrival);
-      this.bufferSorted = true;
+  /** Orders the buffered events by time; the sort is stable, so ties keep arrival order. */
+  private sortBuffer(): void {
+    if (this.bufferSorted) return;
+    const head = this.bufferHead;
+    const order: number[] = [];
+    for (let index = head; index < this.bufferTimes.length; index += 1) order.push(index);
+    const times = this.bufferTimes;
+    order.sort((left, right) => times[left]! - times[right]!);
+    this.bufferEvents = order.map((index) => this.bufferEvents[index]);
+    this.bufferTimes = order.map((index) => times[index]!);
+    this.bufferKeys = order.map((index) => this.bufferKeys[index]!);
+    this.bufferHead = 0;
+    this.bufferSorted = true;
+  }
+
+  private bufferedEvents(): { event: unknown; time: number; key: CepKey; arrival: number }[] {
+    this.sortBuffer();
+    const items = [];
+    for (let index = this.bufferHead; index < this.bufferTimes.length; index += 1) {
+      items.push({
+        event: this.bufferEvents[index],
+        time: this.bufferTimes[index]!,
+        key: this.bufferKeys[index]!,
+        arrival: index - this.bufferHead,
+      });
     }
-    return this.buffer;
+    return items;
   }
 }
