@@ -241,35 +241,53 @@ export class ConsumerSide {
   }
 
   private handle(link: ProducerLink, input: Input): Step {
-    if (input instanceof EventsMessage) return this.consume(link, input.events, 0);
+    if (input instanceof EventsMessage) return this.consume(link, input.events);
     if (input instanceof BarrierMessage) return this.align(link, input.checkpointId);
     return this.cancelLink(link, input.kind, input.reason);
   }
 
   // ---- events and demand ----
 
-  private consume(link: ProducerLink, events: unknown[], start: number): Step {
+  private consume(link: ProducerLink, events: unknown[]): Step {
+    // Events beyond what was asked for are handled, but they neither use up demand nor
+    // lower the next ask.
+    let counted = events.length;
+    if (counted > link.demand) {
+      counted = link.demand;
+      this.core.log('error', 'stage.excess_events', { producer: link.pid, excess: events.length - link.demand });
+    }
     if (link.manual) {
-      this.account(link, events.length);
+      link.demand -= counted;
       return this.core.callEvents(events, link.from);
     }
+    return this.consumeBatches(link, events, 0, counted);
+  }
+
+  private consumeBatches(link: ProducerLink, events: unknown[], start: number, counted: number): Step {
     const size = link.maxDemand - link.minDemand;
     const length = events.length;
     while (start < length) {
       const end = Math.min(length, start + size);
       const batch = start === 0 && end === length ? events : events.slice(start, end);
-      this.account(link, batch.length);
+      const used = Math.min(batch.length, counted);
+      counted -= used;
+      link.demand -= used;
+      if (link.demand <= link.minDemand) {
+        link.ask += link.maxDemand - link.demand;
+        link.demand = link.maxDemand;
+      }
       const step = this.core.callEvents(batch, link.from);
       start = end;
       if (step !== undefined) {
         if (!isThenable(step)) return step;
         const rest = start;
+        const left = counted;
         // The ask goes out once the batch is handled, so a slow consumer holds back its producer.
         return andThen(
           step,
           () => {
             this.flushAsk(link);
-            return this.consume(link, events, rest);
+            return this.consumeBatches(link, events, rest, left);
           },
           this.core.alive,
         );
@@ -277,23 +295,6 @@ export class ConsumerSide {
     }
     this.flushAsk(link);
     return undefined;
-  }
-
-  // Counts received events against the demand and plans the next ask.
-  private account(link: ProducerLink, count: number): void {
-    let counted = count;
-    if (count > link.demand) {
-      counted = link.demand;
-      this.core.log('error', 'stage.excess_events', {
-        producer: link.pid,
-        excess: count - link.demand,
-      });
-    }
-    link.demand -= counted;
-    if (!link.manual && link.demand <= link.minDemand) {
-      link.ask += link.maxDemand - link.demand;
-      link.demand = link.maxDemand;
-    }
   }
 
   private flushAsk(link: ProducerLink): void {

@@ -65,7 +65,8 @@ export const Counter: ProducerSpec<CounterState, { start?: number; limit?: numbe
   handleDemand: (demand, state) => {
     const count = Math.max(0, Math.min(demand, state.limit - state.next));
     const events = Array.from({ length: count }, (_, i) => state.next + i);
-    return { events, state: { ...state, next: state.next + count, demands: [...state.demands, demand] } };
+    state.demands.push(demand);
+    return { events, state: { ...state, next: state.next + count } };
   },
 };
 
