@@ -20,8 +20,12 @@ export type {} from './telemetry.js';
 export * as DynamicSupervisor from './dynamic-supervisor.js';
 export type { DynamicChildSpec, DynamicSupervisorOptions } from './dynamic-supervisor-options.js';
 export * as TaskSupervisor from './task-supervisor.js';
-export type { TaskChildOptions, TaskOptions, TaskSupervisorOptions } from './task-supervisor.js';
-export type { SupervisedTask, TaskFunction, TaskOutcome, TaskReply } from './task.js';
+export type {
+  TaskChildOptions,
+  TaskFunction,
+  TaskOptions,
+  TaskSupervisorOptions,
+} from './task-supervisor.js';
 export * as Application from './application.js';
 export type {
   ApplicationEntry,

@@ -1,20 +1,25 @@
 /**
  * TaskSupervisor: a dynamic supervisor of temporary tasks, with `async` (a task linked to its
- * caller, awaited for its result), `asyncNolink` (not linked; the caller only monitors it) and
- * `startChild` (fire and forget), as Elixir's Task.Supervisor.
+ * caller, awaited for its result), `asyncNolink` (not linked) and `startChild` (fire and
+ * forget), as Elixir's Task.Supervisor. Tasks are the actors package's Task processes, so
+ * `Task.await`, `Task.yield` and `Task.shutdown` work on the handles returned here.
  */
 import {
   type Caller,
   type Pid,
   type ProcessContext,
+  type TaskHandle,
   callerContext,
   invalidArgument,
+  spawnTask,
 } from '@starweave/actors';
 import { type RestartType, type ShutdownPolicy, checkShutdown } from './child-spec.js';
 import * as DynamicSupervisor from './dynamic-supervisor.js';
 import type { ChildInfo } from './protocol.js';
 import type { SupervisorRef } from './supervisor.js';
-import { type SupervisedTask, type TaskFunction, handOver, taskBody } from './task.js';
+
+/** What a task runs; it gets the task's own context. */
+export type TaskFunction<T> = (self: ProcessContext) => T | Promise<T>;
 
 /** Options of `TaskSupervisor.startLink`. */
 export interface TaskSupervisorOptions {
@@ -44,16 +49,34 @@ function checkFunction(fn: unknown): void {
   if (typeof fn !== 'function') invalidArgument('fn', 'a function (self) => result', fn);
 }
 
-function taskSpec(
-  body: ReturnType<typeof taskBody>,
+/**
+ * Starts a task of `owner` under `sup`: the supervisor spawns the task process linked to
+ * itself, and with `linkOwner` the task links to its owner first thing, so a dead owner ends
+ * it at once with `'noproc'`, as Elixir's linked tasks do.
+ */
+async function startTask<T>(
+  caller: Caller,
+  sup: SupervisorRef,
+  fn: TaskFunction<T>,
+  linkOwner: boolean,
   restart: RestartType,
   shutdown: ShutdownPolicy | undefined,
-) {
-  return {
-    start: (ctx: ProcessContext) => Promise.resolve(ctx.spawnLink(body)),
-    restart,
-    shutdown: checkShutdown(shutdown ?? 5000, 'options.shutdown'),
+): Promise<TaskHandle<T>> {
+  checkFunction(fn);
+  const owner = callerContext(caller);
+  let task: TaskHandle<T> | undefined;
+  const start = (ctx: ProcessContext) => {
+    task = spawnTask(owner, fn, false, (body) =>
+      ctx.spawnLink(async (self) => {
+        if (linkOwner) self.link(owner.pid);
+        await body(self);
+      }),
+    );
+    return Promise.resolve(task.pid);
   };
+  const checked = checkShutdown(shutdown ?? 5000, 'options.shutdown');
+  await DynamicSupervisor.startChild(caller, sup, { start, restart, shutdown: checked });
+  return task!;
 }
 
 /** Starts a task supervisor linked to the caller and resolves with its pid. */
@@ -63,54 +86,55 @@ export function startLink(caller: Caller, options: TaskSupervisorOptions = {}): 
 
 /**
  * Starts a task under `sup` that runs `fn`, linked to the caller (so a crash of either ends the
- * other, unless it traps exits), and returns its handle for `TaskSupervisor.await`.
+ * other, unless it traps exits), and returns its handle for `Task.await`.
+ *
+ * @example
+ * ```ts
+ * import { ActorSystem, Task, silentLogger } from '@starweave/actors';
+ * import { TaskSupervisor } from '@starweave/supervision';
+ *
+ * const system = new ActorSystem({ logger: silentLogger });
+ * const tasks = await TaskSupervisor.startLink(system, { maxChildren: 100 });
+ * const task = await TaskSupervisor.async(system, tasks, async () => 6 * 7);
+ * console.assert((await Task.await(system, task)) === 42);
+ * await system.shutdown();
+ * ```
  */
-export async function async<T>(
+export function async<T>(
   caller: Caller,
   sup: SupervisorRef,
   fn: TaskFunction<T>,
   options: TaskOptions = {},
-): Promise<SupervisedTask<T>> {
-  checkFunction(fn);
-  const owner = callerContext(caller);
-  const spec = taskSpec(taskBody(owner.pid, fn, 'link'), 'temporary', options.shutdown);
-  const pid = await DynamicSupervisor.startChild(caller, sup, spec);
-  return handOver<T>(owner, pid);
+): Promise<TaskHandle<T>> {
+  return startTask(caller, sup, fn, true, 'temporary', options.shutdown);
 }
 
 /**
  * Starts a task under `sup` that runs `fn`, not linked to the caller: a crash reaches the
- * caller only as the task's DOWN (and fails `await` with ERR_CALL_EXIT). A callback process
- * such as a GenServer gets `{ type: 'task_reply', ref, value }` or the DOWN in `handleInfo`.
+ * caller only through `Task.await`, which fails with ERR_CALL_EXIT and the reason.
  */
-export async function asyncNolink<T>(
+export function asyncNolink<T>(
   caller: Caller,
   sup: SupervisorRef,
   fn: TaskFunction<T>,
   options: TaskOptions = {},
-): Promise<SupervisedTask<T>> {
-  checkFunction(fn);
-  const owner = callerContext(caller);
-  const spec = taskSpec(taskBody(owner.pid, fn, 'nolink'), 'temporary', options.shutdown);
-  const pid = await DynamicSupervisor.startChild(caller, sup, spec);
-  return handOver<T>(owner, pid);
+): Promise<TaskHandle<T>> {
+  return startTask(caller, sup, fn, false, 'temporary', options.shutdown);
 }
 
-/** Starts a task under `sup` that runs `fn` and replies to no one; resolves with its pid. */
-export function startChild(
+/** Starts a task under `sup` that runs `fn`, linked to no caller; resolves with its pid. */
+export async function startChild(
   caller: Caller,
   sup: SupervisorRef,
   fn: TaskFunction<unknown>,
   options: TaskChildOptions = {},
 ): Promise<Pid> {
-  checkFunction(fn);
   const restart = options.restart ?? 'temporary';
   if (restart !== 'temporary' && restart !== 'transient') {
     invalidArgument('options.restart', "'temporary' or 'transient'", restart);
   }
-  const owner = callerContext(caller);
-  const spec = taskSpec(taskBody(owner.pid, fn, 'none'), restart, options.shutdown);
-  return DynamicSupervisor.startChild(caller, sup, spec);
+  const task = await startTask(caller, sup, fn, false, restart, options.shutdown);
+  return task.pid;
 }
 
 /** Returns the pids of the running tasks. */
@@ -125,13 +149,3 @@ export async function children(caller: Caller, sup: SupervisorRef): Promise<Pid[
 export function terminateChild(caller: Caller, sup: SupervisorRef, pid: Pid): Promise<void> {
   return DynamicSupervisor.terminateChild(caller, sup, pid);
 }
-
-export {
-  awaitTask as await,
-  awaitMany,
-  yieldTask as yield,
-  type SupervisedTask as Task,
-  type TaskFunction,
-  type TaskOutcome,
-  type TaskReply,
-} from './task.js';

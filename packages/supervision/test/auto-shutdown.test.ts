@@ -3,9 +3,9 @@
  * reason 'shutdown' when any or all of them end by themselves, but not when it stops them.
  */
 import { describe, expect, it } from 'vitest';
-import { GenServer, type Pid, type Reason } from '@starweave/actors';
+import type { Pid, Reason } from '@starweave/actors';
 import { Supervisor } from '@starweave/supervision';
-import { pidOf, settle, useSystems, workerSpec } from './helpers.js';
+import { castExit, pidOf, settle, useSystems, workerSpec } from './helpers.js';
 
 const makeSystem = useSystems();
 
@@ -26,10 +26,7 @@ describe('autoShutdown', () => {
       { autoShutdown: 'anySignificant' },
     );
     const supReason = reasonOf(system, sup);
-    GenServer.cast(system, pidOf(await Supervisor.whichChildren(system, sup), 'job'), {
-      type: 'exit',
-      reason: 'normal',
-    });
+    castExit(system, pidOf(await Supervisor.whichChildren(system, sup), 'job'), 'normal');
     expect(await supReason).toBe('shutdown');
     expect(journal).toContain('stop:other');
   });

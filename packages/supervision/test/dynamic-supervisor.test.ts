@@ -13,7 +13,7 @@ import {
   VirtualClock,
 } from '@starweave/actors';
 import { DynamicSupervisor } from '@starweave/supervision';
-import { Worker, useSystems, waitUntil, workerSpec } from './helpers.js';
+import { Worker, castExit, useSystems, waitUntil, workerSpec } from './helpers.js';
 
 const makeSystem = useSystems();
 
@@ -98,7 +98,7 @@ describe('DynamicSupervisor restarts', () => {
     const sup = await DynamicSupervisor.startLink(system);
     const child = await DynamicSupervisor.startChild(system, sup, workerSpec('t', [], { restart: 'transient' }));
     const gone = reasonOf(system, child);
-    GenServer.cast(system, child, { type: 'exit', reason: 'normal' });
+    castExit(system, child, 'normal');
     await gone;
     expect(await DynamicSupervisor.whichChildren(system, sup)).toEqual([]);
   });

@@ -10,6 +10,8 @@ import {
   type Pid,
   type ProcessContext,
   type Reason,
+  type ServerPid,
+  type Caller,
   silentLogger,
 } from '@starweave/actors';
 import type { ChildSpec } from '@starweave/supervision';
@@ -76,7 +78,8 @@ export interface WorkerArg {
   ignore?: boolean;
 }
 
-type WorkerProtocol = {
+/** The casts a {@link Worker} takes. */
+export type WorkerProtocol = {
   calls: { request: { type: 'ping' }; reply: 'pong' };
   casts: { type: 'crash'; reason: Reason } | { type: 'exit'; reason: Reason };
 };
@@ -102,6 +105,11 @@ export const Worker: GenServer.Spec<WorkerArg, WorkerArg, WorkerProtocol> = {
     return undefined;
   },
 };
+
+/** Asks the {@link Worker} `pid` to exit with `reason` (through its handleCast). */
+export function castExit(caller: Caller, pid: Pid, reason: Reason): void {
+  GenServer.cast(caller, pid as ServerPid<WorkerProtocol>, { type: 'exit', reason });
+}
 
 /** Returns a child spec that starts a {@link Worker} with `id` writing to `journal`. */
 export function workerSpec(

@@ -3,9 +3,9 @@
  * child_exited, child_restarted and shutdown, carrying the fields of OTP's supervisor reports.
  */
 import { describe, expect, it } from 'vitest';
-import { GenServer, MemoryLogger, type Pid } from '@starweave/actors';
+import { MemoryLogger, type Pid } from '@starweave/actors';
 import { Supervisor, SupervisorEvent, type SupervisorEventFields } from '@starweave/supervision';
-import { pidOf, useSystems, workerSpec } from './helpers.js';
+import { castExit, pidOf, useSystems, workerSpec } from './helpers.js';
 
 const makeSystem = useSystems();
 
@@ -50,7 +50,7 @@ describe('supervisor reports', () => {
     const sup = await Supervisor.startLink(system, [workerSpec('t', [], { restart: 'transient' })]);
     const pid: Pid = pidOf(await Supervisor.whichChildren(system, sup), 't');
     const gone = new Promise((resolve) => system.monitor(pid, resolve));
-    GenServer.cast(system, pid, { type: 'exit', reason: 'normal' });
+    castExit(system, pid, 'normal');
     await gone;
     await Supervisor.whichChildren(system, sup);
     const [exited] = logger.find('supervisor.child_exited');

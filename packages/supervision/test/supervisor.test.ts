@@ -5,14 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  GenServer,
   IGNORE,
   type Pid,
   type Reason,
   isStarweaveError,
 } from '@starweave/actors';
 import { Supervisor } from '@starweave/supervision';
-import { pidOf, settle, useSystems, workerSpec } from './helpers.js';
+import { castExit, pidOf, settle, useSystems, workerSpec } from './helpers.js';
 
 const makeSystem = useSystems();
 
@@ -192,7 +191,7 @@ describe('Supervisor restart types', () => {
 
   async function exitWith(system: ReturnType<typeof makeSystem>, pid: Pid, reason: Reason) {
     const gone = exitReason(system, pid);
-    GenServer.cast(system, pid, { type: 'exit', reason });
+    castExit(system, pid, reason);
     await gone;
   }
 

@@ -1,38 +1,46 @@
 /**
  * TaskSupervisor, as Elixir's Task.Supervisor: async tasks linked to their caller and awaited
  * for their result, unlinked tasks whose crash only fails the await, fire-and-forget children,
- * and tasks that are temporary unless asked otherwise.
+ * and tasks that are temporary unless asked otherwise. Handles are the actors package's tasks.
  */
 import { describe, expect, it } from 'vitest';
-import { type Pid, type ProcessContext, isStarweaveError } from '@starweave/actors';
+import { GenServer, type Pid, type ProcessContext, Task, isStarweaveError } from '@starweave/actors';
 import { TaskSupervisor } from '@starweave/supervision';
 import { settle, useSystems, waitUntil } from './helpers.js';
 
 const makeSystem = useSystems();
 
 describe('TaskSupervisor.async', () => {
-  it('runs the function under the supervisor and await returns its result', async () => {
+  it('runs the function under the supervisor and Task.await returns its result', async () => {
     const system = makeSystem();
     const sup = await TaskSupervisor.startLink(system);
     const task = await TaskSupervisor.async(system, sup, async () => 6 * 7);
-    expect(await TaskSupervisor.await(system, task)).toBe(42);
+    expect(await Task.await(system, task)).toBe(42);
     // Tasks are temporary: once done, the supervisor forgets them.
     await settle(system);
     expect(await TaskSupervisor.children(system, sup)).toEqual([]);
   });
 
+  it('runs the task as a child of the supervisor while it works', async () => {
+    const system = makeSystem();
+    const sup = await TaskSupervisor.startLink(system);
+    const task = await TaskSupervisor.async(system, sup, () => new Promise(() => {}));
+    expect(await TaskSupervisor.children(system, sup)).toEqual([task.pid]);
+    expect(system.processInfo(task.pid)?.links.some((pid) => pid.equals(sup))).toBe(true);
+  });
+
   it('links the task to its caller, so a crash ends a caller that does not trap exits', async () => {
     const system = makeSystem();
     const sup = await TaskSupervisor.startLink(system);
-    let started: Pid | undefined;
+    const failure = new Error('task failed');
     const owner = system.spawn(async (self: ProcessContext) => {
-      const task = await TaskSupervisor.async(self, sup, () => {
-        throw new Error('task failed');
+      await TaskSupervisor.async(self, sup, () => {
+        throw failure;
       });
-      started = task.pid;
       await self.receive();
     });
-    await waitUntil(() => started !== undefined && !system.isAlive(owner));
+    const ownerReason = await new Promise((resolve) => system.monitor(owner, (down) => resolve(down.reason)));
+    expect(ownerReason).toBe(failure);
     expect(system.isAlive(sup)).toBe(true);
   });
 
@@ -49,90 +57,79 @@ describe('TaskSupervisor.async', () => {
     await waitUntil(() => !system.isAlive(taskPid!));
   });
 
-  it('awaits several tasks with awaitMany, in order', async () => {
+  it('awaits several tasks with Task.awaitMany, in order', async () => {
     const system = makeSystem();
     const sup = await TaskSupervisor.startLink(system);
     const tasks = [];
     for (const n of [3, 1, 2]) tasks.push(await TaskSupervisor.async(system, sup, () => n * 10));
-    expect(await TaskSupervisor.awaitMany(system, tasks)).toEqual([30, 10, 20]);
+    expect(await Task.awaitMany(system, tasks)).toEqual([30, 10, 20]);
   });
 });
 
 describe('TaskSupervisor.asyncNolink', () => {
-  it('fails await with ERR_CALL_EXIT and the reason when the task crashes, sparing the caller', async () => {
+  it('fails Task.await with ERR_CALL_EXIT and the reason when the task crashes, sparing the caller', async () => {
     const system = makeSystem();
     const sup = await TaskSupervisor.startLink(system);
     const reason = new Error('bad input');
     const task = await TaskSupervisor.asyncNolink(system, sup, () => {
       throw reason;
     });
-    const failure = await TaskSupervisor.await(system, task).catch((error: unknown) => error);
+    const failure = await Task.await(system, task).catch((error: unknown) => error);
     expect(isStarweaveError(failure, 'ERR_CALL_EXIT')).toBe(true);
     expect((failure as Error).cause).toBe(reason);
   });
 
-  it('delivers the reply to a callback owner as a task_reply message', async () => {
+  it('lets a GenServer owner await its task inside a callback', async () => {
     const system = makeSystem();
     const sup = await TaskSupervisor.startLink(system);
-    const seen: unknown[] = [];
-    const owner = system.spawn({
-      handleMessage(self, message: { type: string; ref?: unknown; value?: unknown }) {
-        if (message.type === 'go') void TaskSupervisor.asyncNolink(self, sup, () => 'done');
-        else seen.push(message.type === 'task_reply' ? message.value : message.type);
+    const Owner: GenServer.Spec<null, void> = {
+      init: () => ({ state: null }),
+      async handleCall(_request, _from, state, self) {
+        const task = await TaskSupervisor.asyncNolink(self, sup, () => 'done');
+        return { reply: await Task.await(self, task), state };
       },
-    });
-    system.send(owner, { type: 'go' });
-    await waitUntil(() => seen.length >= 2);
-    expect(seen).toEqual(['done', 'DOWN']);
+    };
+    const owner = await GenServer.startLink(system, Owner, undefined);
+    expect(await GenServer.call(system, owner, { type: 'run' })).toBe('done');
   });
 });
 
-describe('TaskSupervisor.await and yield', () => {
-  it('fails with ERR_CALL_TIMEOUT, after which yield can still get the result', async () => {
+describe('Task.await and Task.yield on supervised tasks', () => {
+  it('fail with ERR_CALL_TIMEOUT, after which yield can still get the result', async () => {
     const system = makeSystem();
     const sup = await TaskSupervisor.startLink(system);
     let finish!: (value: string) => void;
     const task = await TaskSupervisor.async(system, sup, () => new Promise<string>((resolve) => (finish = resolve)));
 
-    await expect(TaskSupervisor.await(system, task, 10)).rejects.toMatchObject({ code: 'ERR_CALL_TIMEOUT' });
-    expect(await TaskSupervisor.yield(system, task, 0)).toBeUndefined();
+    await expect(Task.await(system, task, 10)).rejects.toMatchObject({ code: 'ERR_CALL_TIMEOUT' });
     finish('late');
-    expect(await TaskSupervisor.yield(system, task, 1000)).toEqual({ ok: 'late' });
+    expect(await Task.yield(system, task, 1000)).toEqual({ ok: true, value: 'late' });
   });
 
-  it('yields { exit: reason } for a task that crashed', async () => {
-    const system = makeSystem();
-    const sup = await TaskSupervisor.startLink(system);
-    const reason = new Error('nope');
-    const task = await TaskSupervisor.asyncNolink(system, sup, () => {
-      throw reason;
-    });
-    expect(await TaskSupervisor.yield(system, task, 1000)).toEqual({ exit: reason });
-  });
-
-  it('fails with ERR_INVALID_ARGUMENT when a process other than the owner awaits', async () => {
+  it('fail with ERR_INVALID_ARGUMENT when a process other than the owner awaits', async () => {
     const system = makeSystem();
     const sup = await TaskSupervisor.startLink(system);
     const task = await TaskSupervisor.async(system, sup, () => 1);
     let failure: unknown;
     system.spawn(async (self: ProcessContext) => {
-      failure = await TaskSupervisor.await(self, task).catch((error: unknown) => error);
+      failure = await Task.await(self, task).catch((error: unknown) => error);
     });
     await waitUntil(() => failure !== undefined);
     expect(failure).toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
-    expect(await TaskSupervisor.await(system, task)).toBe(1);
+    expect(await Task.await(system, task)).toBe(1);
   });
 });
 
 describe('TaskSupervisor.startChild', () => {
-  it('runs the function with no reply and no link to the caller', async () => {
+  it('runs the function with no link to the caller', async () => {
     const system = makeSystem();
     const sup = await TaskSupervisor.startLink(system);
     let ran = false;
-    await TaskSupervisor.startChild(system, sup, () => {
+    const pid = await TaskSupervisor.startChild(system, sup, () => {
       ran = true;
     });
     await waitUntil(() => ran);
+    expect(system.processInfo(system.pid)?.links.some((link) => link.equals(pid))).toBe(false);
   });
 
   it('runs a transient task again after it crashes', async () => {
@@ -153,7 +150,7 @@ describe('TaskSupervisor.startChild', () => {
     expect(await TaskSupervisor.children(system, sup)).toEqual([]);
   });
 
-  it('stops a running task by its pid', async () => {
+  it('stops a running task by its pid and counts it against maxChildren', async () => {
     const system = makeSystem();
     const sup = await TaskSupervisor.startLink(system, { maxChildren: 1 });
     const pid = await TaskSupervisor.startChild(system, sup, () => new Promise(() => {}));
