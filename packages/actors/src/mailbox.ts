@@ -1,40 +1,117 @@
 /**
- * The mailbox: the ordered queue of messages a process has not yet received. Pushing and taking
- * the oldest message are O(1); a selective receive may also take one from the middle.
+ * The mailbox: the ordered queue of messages a process has not yet received. Messages sit in a
+ * chain of arrays (segments), so pushing and taking the oldest message are O(1) and a long
+ * mailbox never copies itself to grow. A selective receive may also read or take a message
+ * from the middle; that first joins the chain into one array.
  */
+
+/** Message slots of a mailbox's first segment; each later segment doubles, up to the maximum. */
+const FIRST_SEGMENT = 8;
+
+/** Message slots of the largest segment a push adds (32 KiB of references). */
+const MAX_SEGMENT = 4096;
+
+/**
+ * An array of message slots followed by one slot that contains the next segment (null at the
+ * tail), so the chain needs no node objects.
+ */
+type Segment = unknown[];
+
+function newSegment(capacity: number): Segment {
+  const segment = new Array<unknown>(capacity + 1);
+  // Storing null first gives every segment the same elements kind, so the push site stays
+  // monomorphic whatever the messages are.
+  segment[capacity] = null;
+  return segment;
+}
+
+/** An ordered queue of messages. */
 export class Mailbox {
-  private items: unknown[] = [];
-  private head = 0;
+  // The segment holding the oldest message, the index of that message, and the slot count.
+  private head: Segment;
+  private headIndex = 0;
+  private headCapacity = FIRST_SEGMENT;
+  // The segment the next push writes to, the index it writes at, and the slot count.
+  private tail: Segment;
+  private tailIndex = 0;
+  private tailCapacity = FIRST_SEGMENT;
+  private size = 0;
+
+  constructor() {
+    this.head = newSegment(FIRST_SEGMENT);
+    this.tail = this.head;
+  }
 
   /** Returns the number of messages waiting. */
   get length(): number {
-    return this.items.length - this.head;
+    return this.size;
+  }
+
+  /** @internal Returns the message slots allocated, for tests of memory use. */
+  get capacity(): number {
+    let slots = this.headCapacity;
+    for (let segment = this.head; segment !== this.tail; ) {
+      segment = segment[segment.length - 1] as Segment;
+      slots += segment.length - 1;
+    }
+    return slots;
   }
 
   /** Appends a message at the end. */
   push(message: unknown): void {
-    this.items.push(message);
+    if (this.tailIndex === this.tailCapacity) this.grow();
+    this.tail[this.tailIndex++] = message;
+    this.size++;
   }
 
-  /** Removes and returns the oldest message; call only when `length > 0`. */
+  private grow(): void {
+    const capacity = this.tailCapacity < MAX_SEGMENT ? this.tailCapacity * 2 : MAX_SEGMENT;
+    const segment = newSegment(capacity);
+    this.tail[this.tailCapacity] = segment;
+    this.tail = segment;
+    this.tailCapacity = capacity;
+    this.tailIndex = 0;
+  }
+
+  /** Removes and returns the oldest message, or undefined when the mailbox is empty. */
   shift(): unknown {
-    const message = this.items[this.head];
-    this.items[this.head++] = undefined;
-    this.compact();
+    if (this.size === 0) return undefined;
+    if (this.headIndex === this.headCapacity) this.advance();
+    const segment = this.head;
+    const message = segment[this.headIndex];
+    segment[this.headIndex++] = undefined;
+    if (--this.size === 0) this.reset();
     return message;
   }
 
-  // Compacts now and then so that the array does not grow without bound under steady flow.
-  private compact(): void {
-    if (this.head >= 1024 && this.head * 2 >= this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
+  // Moves the head to the next segment; the spent one becomes garbage.
+  private advance(): void {
+    const next = this.head[this.headCapacity] as Segment;
+    this.head = next;
+    this.headCapacity = next.length - 1;
+    this.headIndex = 0;
   }
 
-  /** Returns the message at `index`, where 0 is the oldest. */
+  // Starts an empty mailbox over at the front of its last segment, so a process that takes
+  // each message soon after it arrives reuses one segment. The last message taken sat in the
+  // tail, so head and tail are the same segment here. A joined segment larger than any push
+  // makes is swapped for a small one, so an idle process does not keep it.
+  private reset(): void {
+    if (this.tailCapacity > MAX_SEGMENT) {
+      this.tail = newSegment(FIRST_SEGMENT);
+      this.tailCapacity = FIRST_SEGMENT;
+    }
+    this.head = this.tail;
+    this.headCapacity = this.tailCapacity;
+    this.headIndex = 0;
+    this.tailIndex = 0;
+  }
+
+  /** Returns the message at `index`, where 0 is the oldest, or undefined past the end. */
   at(index: number): unknown {
-    return this.items[this.head + index];
+    if (index < 0 || index >= this.size) return undefined;
+    if (this.head !== this.tail) this.join();
+    return this.head[this.headIndex + index];
   }
 
   /**
@@ -44,40 +121,77 @@ export class Mailbox {
    */
   removeAt(index: number): unknown {
     if (index === 0) return this.shift();
-    const at = this.head + index;
-    const message = this.items[at];
-    if (index * 2 < this.length) {
-      for (let i = at; i > this.head; i--) this.items[i] = this.items[i - 1];
-      this.items[this.head++] = undefined;
-      this.compact();
+    if (index < 0 || index >= this.size) return undefined;
+    if (this.head !== this.tail) this.join();
+    const items = this.head;
+    const at = this.headIndex + index;
+    const message = items[at];
+    if (index * 2 < this.size) {
+      for (let i = at; i > this.headIndex; i--) items[i] = items[i - 1];
+      items[this.headIndex++] = undefined;
     } else {
-      this.items.splice(at, 1);
+      const last = this.tailIndex - 1;
+      for (let i = at; i < last; i++) items[i] = items[i + 1];
+      items[last] = undefined;
+      this.tailIndex = last;
     }
+    if (--this.size === 0) this.reset();
     return message;
+  }
+
+  // Copies the messages into one segment with room for as many again, so reads by index and
+  // removals work on one array, and the pushes that follow stay in it until it fills. Each
+  // join at least doubles the room, so a scan that calls `at` for every new message costs
+  // O(1) per message over time.
+  private join(): void {
+    const messages = this.toArray();
+    const capacity = Math.max(FIRST_SEGMENT, messages.length * 2);
+    const joined = newSegment(capacity);
+    for (let i = 0; i < messages.length; i++) joined[i] = messages[i];
+    this.head = joined;
+    this.tail = joined;
+    this.headCapacity = capacity;
+    this.tailCapacity = capacity;
+    this.headIndex = 0;
+    this.tailIndex = messages.length;
   }
 
   /** Removes every message for which `predicate` holds; returns how many were removed. */
   removeWhere(predicate: (message: unknown) => boolean): number {
-    const kept: unknown[] = [];
-    let removed = 0;
-    for (let i = this.head; i < this.items.length; i++) {
-      const message = this.items[i];
-      if (predicate(message)) removed++;
-      else kept.push(message);
-    }
-    this.items = kept;
-    this.head = 0;
-    return removed;
+    const messages = this.toArray();
+    // The predicate runs on every message before the mailbox changes, so one that throws
+    // leaves the mailbox as it was.
+    const kept = messages.filter((message) => !predicate(message));
+    this.clear();
+    for (const message of kept) this.push(message);
+    return messages.length - kept.length;
   }
 
   /** Returns a copy of the waiting messages, oldest first. */
   toArray(): unknown[] {
-    return this.items.slice(this.head);
+    const messages = new Array<unknown>(this.size);
+    let segment = this.head;
+    let index = this.headIndex;
+    let capacity = this.headCapacity;
+    for (let n = 0; n < this.size; n++) {
+      if (index === capacity) {
+        segment = segment[capacity] as Segment;
+        capacity = segment.length - 1;
+        index = 0;
+      }
+      messages[n] = segment[index++];
+    }
+    return messages;
   }
 
   /** Drops every message. */
   clear(): void {
-    this.items = [];
-    this.head = 0;
+    this.head = newSegment(FIRST_SEGMENT);
+    this.tail = this.head;
+    this.headCapacity = FIRST_SEGMENT;
+    this.tailCapacity = FIRST_SEGMENT;
+    this.headIndex = 0;
+    this.tailIndex = 0;
+    this.size = 0;
   }
 }

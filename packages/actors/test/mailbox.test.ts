@@ -95,7 +95,62 @@ describe('Mailbox', () => {
     }
 
     expect(box.length).toBe(0);
-    expect((box as unknown as { items: unknown[] }).items.length).toBeLessThan(2048);
+    expect(box.capacity).toBeLessThan(2048);
+  });
+
+  it('keeps order across many segments', () => {
+    const box = filled(100_000);
+
+    for (let i = 0; i < 100_000; i++) expect(box.shift()).toBe(i);
+
+    expect(box.length).toBe(0);
+    expect(box.shift()).toBeUndefined();
+  });
+
+  it('reads and removes by index across segments', () => {
+    const box = filled(20_000);
+    box.shift();
+
+    expect(box.at(8_999)).toBe(9_000);
+    expect(box.removeAt(8_999)).toBe(9_000);
+    expect(box.removeAt(15_000)).toBe(15_002);
+
+    expect(box.length).toBe(19_997);
+    expect(box.at(8_999)).toBe(9_001);
+    expect(box.at(19_996)).toBe(19_999);
+    expect(box.at(19_997)).toBeUndefined();
+  });
+
+  it('keeps order when pushes follow a removal from the middle', () => {
+    const box = filled(100);
+    box.removeAt(50);
+
+    for (let i = 100; i < 10_000; i++) box.push(i);
+
+    const expected = Array.from({ length: 10_000 }, (_, i) => i).filter((i) => i !== 50);
+    expect(box.toArray()).toEqual(expected);
+  });
+
+  it('returns to a small segment once emptied after a long backlog', () => {
+    const box = filled(100_000);
+    box.removeAt(1);
+
+    while (box.length > 0) box.shift();
+
+    expect(box.capacity).toBeLessThanOrEqual(4096);
+  });
+
+  it('keeps every message when a removeWhere predicate throws', () => {
+    const box = filled(5);
+
+    expect(() =>
+      box.removeWhere((message) => {
+        if (message === 3) throw new Error('bad predicate');
+        return true;
+      }),
+    ).toThrow('bad predicate');
+
+    expect(box.toArray()).toEqual([0, 1, 2, 3, 4]);
   });
 
   it('removes every message a predicate accepts and returns the count', () => {
