@@ -57,12 +57,13 @@ const MIGRATIONS: readonly Migration[] = [
       );
 
       -- Writes a batch of appends in one statement: the events of append i are the next
-      -- p_counts[i] entries of the flat arrays. Returns one row per append: whether it was
-      -- written, and the new highest sequence or the one found when p_expected[i] was stale.
+      -- p_counts[i] entries of the flat arrays, and p_tagged[i] says whether any of them has
+      -- tags. Returns one row per append: whether it was written, and the new highest sequence
+      -- or the one found when p_expected[i] was stale.
       CREATE FUNCTION ${s}.append_events(
         p_ids text[], p_expected bigint[], p_counts integer[], p_written_at bigint,
-        p_types text[], p_versions integer[], p_tags text[], p_format smallint,
-        p_payloads bytea[])
+        p_tagged boolean[], p_types text[], p_versions integer[], p_tags text[],
+        p_format smallint, p_payloads bytea[])
       RETURNS TABLE (written boolean, highest bigint)
       LANGUAGE plpgsql AS $fn$
       DECLARE
@@ -87,10 +88,12 @@ const MIGRATIONS: readonly Migration[] = [
               FROM generate_series(1, p_counts[i]) AS n
              ORDER BY n;
             -- A statement of its own, after the events: the tags need the orderings just drawn.
-            INSERT INTO ${s}.journal_tags (tag, ordering)
-            SELECT unnest(j.tags), j.ordering
-              FROM ${s}.journal j
-             WHERE j.persistence_id = p_ids[i] AND j.seq > head AND j.tags IS NOT NULL;
+            IF p_tagged[i] THEN
+              INSERT INTO ${s}.journal_tags (tag, ordering)
+              SELECT unnest(j.tags), j.ordering
+                FROM ${s}.journal j
+               WHERE j.persistence_id = p_ids[i] AND j.seq > head AND j.tags IS NOT NULL;
+            END IF;
             written := true;
             highest := head + p_counts[i];
           END IF;

@@ -321,6 +321,7 @@ export class PgJournal implements Journal {
     const ids: string[] = [];
     const expected: number[] = [];
     const counts: number[] = [];
+    const tagged: boolean[] = [];
     const types: string[] = [];
     const versions: number[] = [];
     const tags: Array<string | null> = [];
@@ -329,6 +330,7 @@ export class PgJournal implements Journal {
       ids.push(append.persistenceId);
       expected.push(append.expectedSeq);
       counts.push(append.events.length);
+      tagged.push(append.events.some((event) => event.tags !== null));
       for (const event of append.events) {
         types.push(event.type);
         versions.push(event.version);
@@ -338,7 +340,18 @@ export class PgJournal implements Journal {
     }
 
     const now = this.options.clock.now();
-    const values = [ids, expected, counts, now, types, versions, tags, STORED_FORMAT, payloads];
+    const values = [
+      ids,
+      expected,
+      counts,
+      now,
+      tagged,
+      types,
+      versions,
+      tags,
+      STORED_FORMAT,
+      payloads,
+    ];
     const result = await withRetries(
       () =>
         this.connection.pool.query<[boolean, number]>({
@@ -421,7 +434,7 @@ export class PgJournal implements Journal {
 function journalSql(schema: string) {
   const s = quoteSchema(schema);
   return {
-    append: `SELECT written, highest FROM ${s}.append_events($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    append: `SELECT written, highest FROM ${s}.append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
     lock: `SELECT pg_advisory_xact_lock(${appendLockKey(schema)})`,
     replay: `SELECT ${EVENT_COLUMNS} FROM ${s}.journal
       WHERE persistence_id = $1 AND seq > $2 AND seq <= $3 AND NOT deleted
