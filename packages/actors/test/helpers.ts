@@ -57,7 +57,7 @@ export async function settle(system: ActorSystem, limitMs = 2000): Promise<void>
   }
 }
 
-/** Runs `action` and returns the StarweaveError it throws; fails when it throws none. */
+/** Runs `action` and returns what it throws; fails when it throws nothing. */
 export function thrownBy(action: () => unknown): unknown {
   try {
     action();
