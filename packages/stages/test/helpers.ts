@@ -4,7 +4,7 @@
  */
 import { afterEach } from 'vitest';
 import { ActorSystem, type ActorSystemOptions, type Pid, type ProcessContext, silentLogger } from '@starweave/actors';
-import type { ConsumerSpec, ProducerSpec, Subscription } from '@starweave/stages';
+import { type ConsumerSpec, GenStage, type ProducerInitOptions, type ProducerSpec, type Subscription } from '@starweave/stages';
 
 /** Returns a factory of systems with a silent logger; each is shut down after each test. */
 export function useSystems(): (options?: ActorSystemOptions) => ActorSystem {
@@ -91,6 +91,44 @@ export function collector(
     },
     ...extra,
   };
+}
+
+/**
+ * A consumer in manual demand mode that records what it receives; send it `{ ask: n }` to ask
+ * its (single) producer for `n` more events.
+ */
+export function manualCollector(collected: Collected): ConsumerSpec<{ from: Subscription | null }, unknown, unknown> {
+  return {
+    type: 'consumer',
+    init: () => ({ state: { from: null } }),
+    handleSubscribe: (_kind, _options, from, state) => ({ state: { from }, demand: 'manual' }),
+    handleEvents: (events, from, state) => {
+      collected.batches.push({ from, events });
+      collected.events.push(...events);
+      return { state };
+    },
+    handleInfo: (message: { ask: number }, state, self) => {
+      if (state.from !== null) GenStage.ask(self, state.from, message.ask);
+      return { state };
+    },
+  };
+}
+
+/**
+ * A producer that emits only what a cast carries (an array of events), whatever the demand;
+ * a call returns the demand it has received so far.
+ */
+export const Pusher: ProducerSpec<{ demand: number }, ProducerInitOptions | void, unknown> = {
+  type: 'producer',
+  init: (options) => ({ state: { demand: 0 }, ...(options ?? {}) }),
+  handleDemand: (demand, state) => ({ state: { demand: state.demand + demand } }),
+  handleCast: (events: unknown[], state) => ({ events, state }),
+  handleCall: (_request, _from, state) => ({ reply: state.demand, state }),
+};
+
+/** Returns the integers from `from` up to `to`, exclusive. */
+export function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from }, (_, i) => from + i);
 }
 
 /** Returns an empty {@link Collected}. */
