@@ -104,7 +104,7 @@ function newStep(kind: StepKind, name: string, condition: Condition<any, any> | 
  *   { sensor: 's1', at: 0, celsius: 18 },
  *   { sensor: 's1', at: 1_000, celsius: 35 },
  * ], { key: (r) => r.sensor, timestamp: (r) => r.at });
- * console.log(matches[0]?.events.high[0]?.celsius); // 35
+ * console.assert(matches[0]?.events.high[0]?.celsius === 35);
  * ```
  */
 export class Pattern<E, B extends object = {}> {

@@ -42,7 +42,7 @@ interface Moments {
  *   warmup: 5,
  * });
  * for (const ms of [10, 11, 9, 10, 12, 10, 11, 95]) detector.push({ host: 'a', ms });
- * console.log(detector.drain().map((anomaly) => anomaly.value)); // [ 95 ]
+ * console.assert(detector.drain().map((anomaly) => anomaly.value).join() === '95');
  * ```
  */
 export class EwmaDetector<E> {

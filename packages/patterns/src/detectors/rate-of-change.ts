@@ -37,7 +37,7 @@ export type RateOfChangeSnapshot = {
  *   maxRatePerSecond: 2,
  * });
  * detector.pushAll([{ at: 0, celsius: 20 }, { at: 1_000, celsius: 21 }, { at: 2_000, celsius: 30 }]);
- * console.log(detector.drain().map((anomaly) => anomaly.score)); // [ 9 ]
+ * console.assert(detector.drain().map((anomaly) => anomaly.score).join() === '9');
  * ```
  */
 export class RateOfChangeDetector<E> {

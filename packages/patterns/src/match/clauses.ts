@@ -54,8 +54,8 @@ export interface Clauses<I, R> {
  *   ],
  *   { noMatch: 'ignore' },
  * );
- * console.log(handle({ type: 'add', amount: 2 })); // add 2
- * console.log(handle({ type: 'other' })); // undefined
+ * console.assert(handle({ type: 'add', amount: 2 }) === 'add 2');
+ * console.assert(handle({ type: 'other' }) === undefined);
  * ```
  *
  * TypeScript does not infer `R` from the handlers here, so the result is `unknown`; use

@@ -152,7 +152,7 @@ const percentileName = (q: number) => `p${Number((q * 100).toFixed(4))}`;
  * windows.push({ airport: 'ORD', at: 120_000, delay: 30 });
  * windows.advanceWatermark(3_600_000);
  * const [result] = windows.drain();
- * console.log(result?.type === 'window' && result.mean); // 21
+ * console.assert(result?.type === 'window' && result.mean === 21);
  * ```
  */
 export class WindowAggregator<E> {
