@@ -21,6 +21,8 @@ class DurationList {
   entries: Deadline[] = [];
   head = 0;
   cancelled = 0;
+  /** Entries that have neither fired nor been cancelled. */
+  live = 0;
   timer: TimerHandle | undefined = undefined;
 }
 
@@ -40,6 +42,7 @@ export class DeadlineQueue {
     }
     const entry: Entry = { due: this.clock.now() + delayMs, callback, list };
     list.entries.push(entry);
+    list.live++;
     this.live++;
     if (list.timer === undefined) this.arm(delayMs, list, entry.due);
     return entry;
@@ -51,6 +54,13 @@ export class DeadlineQueue {
     entry.callback = null;
     this.live--;
     const list = (entry as Entry).list;
+    list.live--;
+    if (list.live === 0) {
+      // Nothing left to fire: the clock timer goes too, so a cancelled timer keeps no handle
+      // (and no Node.js event loop) alive.
+      this.drop(list);
+      return true;
+    }
     list.cancelled++;
     if (list.cancelled > 64 && list.cancelled * 2 > list.entries.length - list.head) this.compact(list);
     return true;
@@ -68,6 +78,20 @@ export class DeadlineQueue {
     }
     this.lists.clear();
     this.live = 0;
+  }
+
+  private drop(list: DurationList): void {
+    if (list.timer !== undefined) this.clock.clearTimeout(list.timer);
+    list.timer = undefined;
+    list.entries = [];
+    list.head = 0;
+    list.cancelled = 0;
+    for (const [duration, candidate] of this.lists) {
+      if (candidate === list) {
+        this.lists.delete(duration);
+        break;
+      }
+    }
   }
 
   private compact(list: DurationList): void {
@@ -98,6 +122,7 @@ export class DeadlineQueue {
         continue;
       }
       entry.callback = null;
+      list.live--;
       this.live--;
       callback();
     }
@@ -112,6 +137,8 @@ export class DeadlineQueue {
       list.entries = list.entries.slice(list.head);
       list.head = 0;
     }
+    // A callback that scheduled into this list has armed it already; one timer per list.
+    if (list.timer !== undefined) this.clock.clearTimeout(list.timer);
     this.arm(duration, list, list.entries[list.head]!.due);
   }
 }

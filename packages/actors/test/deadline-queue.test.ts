@@ -63,3 +63,35 @@ describe('DeadlineQueue', () => {
     expect(clock.pendingTimers()).toBe(0);
   });
 });
+
+describe('DeadlineQueue.cancel', () => {
+  it('clears the clock timer when no live deadline is left', () => {
+    const clock = new VirtualClock();
+    const queue = new DeadlineQueue(clock);
+    const first = queue.schedule(60_000, () => {});
+    const second = queue.schedule(60_000, () => {});
+    queue.cancel(first);
+    expect(clock.pendingTimers()).toBe(1);
+    queue.cancel(second);
+    expect(clock.pendingTimers()).toBe(0);
+  });
+
+  it('keeps one clock timer when a callback schedules into its own list', () => {
+    const clock = new VirtualClock();
+    const queue = new DeadlineQueue(clock);
+    let ticks = 0;
+    const tick = () => {
+      ticks++;
+      if (ticks < 5) queue.schedule(100, tick);
+    };
+    queue.schedule(100, tick);
+    queue.schedule(100, () => {});
+    clock.advance(50);
+    queue.schedule(100, () => {});
+    clock.advance(50);
+    expect(clock.pendingTimers()).toBe(1);
+    clock.advance(1000);
+    expect(ticks).toBe(5);
+    expect(clock.pendingTimers()).toBe(0);
+  });
+});
