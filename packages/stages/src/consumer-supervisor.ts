@@ -375,6 +375,16 @@ export function startLink<E>(
   return GenStage.startLink(caller, supervisorSpec(options as ConsumerSupervisorOptions<unknown>), undefined, startOptions);
 }
 
+/** Starts a consumer supervisor with no link to the caller; otherwise as {@link startLink}. */
+export function start<E>(
+  caller: Caller,
+  options: ConsumerSupervisorOptions<E>,
+  startOptions: Omit<StageStartOptions, 'checkpoint'> = {},
+): Promise<Pid> {
+  checkOptions(options);
+  return GenStage.start(caller, supervisorSpec(options as ConsumerSupervisorOptions<unknown>), undefined, startOptions);
+}
+
 /** Returns a child spec that starts a consumer supervisor under a supervisor. */
 export function childSpec<E>(
   id: string,
