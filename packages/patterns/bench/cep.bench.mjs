@@ -1,7 +1,7 @@
-// CEP benchmarks of @starweave/patterns (the built package): events per second for a strict
-// sequence, a relaxed sequence with a window, a relaxed loop and tumbling-window aggregates, and
-// the peak heap of a run that leaves partial matches open until their window closes. 10M
-// synthetic events over 10k keys (1M with --quick); each figure runs in a fresh node process.
+// CEP benchmarks of @starweave/patterns (the built package). They measure events per second
+// for a strict sequence, a relaxed sequence with a window, a relaxed loop and tumbling-window
+// aggregates, and the peak heap of a run that leaves partial matches open until their window
+// closes. Each runs 10M synthetic events over 10k keys (1M with --quick) in a fresh process.
 
 import { measureInChild } from '../../../benchmarks/lib/isolate.mjs';
 import { selects } from '../../../benchmarks/lib/measure.mjs';
@@ -13,7 +13,13 @@ export async function run({ quick, only, log = () => {} }) {
   const size = { events: quick ? 1_000_000 : 10_000_000, keys: 10_000 };
   const rows = [];
   const rate = (benchmark, result) =>
-    rows.push({ benchmark, system: 'starweave', value: Math.round(result.perSecond), unit: 'events/s', higherIsBetter: true });
+    rows.push({
+      benchmark,
+      system: 'starweave',
+      value: Math.round(result.perSecond),
+      unit: 'events/s',
+      higherIsBetter: true,
+    });
 
   const patterns = [
     ['cep-strict', 'strict'],
@@ -35,8 +41,16 @@ export async function run({ quick, only, log = () => {} }) {
 
   if (selects(only, import.meta.url, 'cep-memory')) {
     const result = await measureInChild(WORKLOADS, 'memory', size);
-    log(`cep-memory: peak ${result.peakBytes} bytes, ${result.partialMatches} partial matches at the end`);
-    rows.push({ benchmark: 'cep-memory', system: 'starweave', value: result.peakBytes, unit: 'bytes', higherIsBetter: false });
+    log(
+      `cep-memory: peak ${result.peakBytes} bytes, ${result.partialMatches} partial matches at the end`,
+    );
+    rows.push({
+      benchmark: 'cep-memory',
+      system: 'starweave',
+      value: result.peakBytes,
+      unit: 'bytes',
+      higherIsBetter: false,
+    });
   }
   return rows;
 }

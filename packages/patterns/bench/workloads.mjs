@@ -1,11 +1,11 @@
 // CEP workloads measured by cep.bench.mjs, each called in a fresh node process. Events are
-// synthetic: a key out of `keys`, a kind from 0 to 3 and a value, one millisecond apart (so a
-// key sees about six events in the one-minute windows of the patterns), made
-// as they are fed (as a source would hand them over), with the watermark moved every 1024.
+// synthetic: a key out of `keys`, a kind from 0 to 3 and a value, one millisecond apart, so a
+// key gets about six events in the one-minute windows of the patterns. They are made as they
+// are fed, as a source would hand them over, and the watermark moves every 1024 events.
 
 import { CepEngine, Pattern, WindowAggregator } from '@starweave/patterns';
 
-/** A small deterministic generator (xorshift32), so every run sees the same stream. */
+/** A small deterministic generator (xorshift32), so every run gets the same stream. */
 function random(seed) {
   let state = seed >>> 0 || 1;
   return () => {
@@ -59,7 +59,11 @@ export function cep({ pattern, events, keys }) {
     },
   });
   const started = process.hrtime.bigint();
-  feed((e) => engine.push(e), (t) => engine.advanceWatermark(t), { events, keys });
+  feed(
+    (e) => engine.push(e),
+    (t) => engine.advanceWatermark(t),
+    { events, keys },
+  );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return { perSecond: events / seconds, matches, stats: engine.stats() };
 }
@@ -77,7 +81,11 @@ export function windows({ events, keys }) {
     },
   });
   const started = process.hrtime.bigint();
-  feed((e) => aggregator.push(e), (t) => aggregator.advanceWatermark(t), { events, keys });
+  feed(
+    (e) => aggregator.push(e),
+    (t) => aggregator.advanceWatermark(t),
+    { events, keys },
+  );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return { perSecond: events / seconds, fired };
 }
@@ -96,7 +104,12 @@ export function memory({ events, keys }) {
   const sample = () => {
     peak = Math.max(peak, process.memoryUsage().heapUsed - baseline);
   };
-  feed((e) => engine.push(e), (t) => engine.advanceWatermark(t), { events, keys }, sample);
+  feed(
+    (e) => engine.push(e),
+    (t) => engine.advanceWatermark(t),
+    { events, keys },
+    sample,
+  );
   sample();
   return { peakBytes: peak, partialMatches: engine.stats().partialMatches };
 }

@@ -4,8 +4,8 @@
  * restore an engine which then continues exactly as the original.
  */
 import { decode, encode } from '@starweave/actors';
-import { describe, expect, it } from 'vitest';
 import { AfterMatchSkip, CepEngine, type CepOutput, Pattern } from '@starweave/patterns';
+import { describe, expect, it } from 'vitest';
 
 type Ev = { key: string; kind: string; t: number; value: number };
 
@@ -35,7 +35,11 @@ describe('CepEngine in event time', () => {
   });
 
   it('routes events behind the watermark to the late output and counts them', () => {
-    const engine = new CepEngine(pattern, { key: (e) => e.key, timestamp: (e) => e.t, maxOutOfOrdernessMs: 5 });
+    const engine = new CepEngine(pattern, {
+      key: (e) => e.key,
+      timestamp: (e) => e.t,
+      maxOutOfOrdernessMs: 5,
+    });
     engine.push(ev('k', 'a', 10));
     engine.push(ev('k', 'x', 20));
     engine.push(ev('k', 'b', 14));
@@ -71,12 +75,16 @@ describe('CepEngine in event time', () => {
   it('fails on a push after close', () => {
     const engine = new CepEngine(pattern, { timestamp: (e) => e.t });
     engine.close();
-    expect(() => engine.push(ev('k', 'a', 1))).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => engine.push(ev('k', 'a', 1))).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
   });
 
   it('rejects a timestamp that is not a finite number', () => {
     const engine = new CepEngine(pattern, { timestamp: () => Number.NaN });
-    expect(() => engine.push(ev('k', 'a', 1))).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => engine.push(ev('k', 'a', 1))).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
   });
 });
 
@@ -109,14 +117,22 @@ describe('CepEngine partial match cap', () => {
   it('dropOldest keeps the newest partial matches and counts the dropped', () => {
     const engine = new CepEngine(pattern, { timestamp: (e) => e.t, maxPartialMatchesPerKey: 10 });
     const matches = feed(engine);
-    expect(matches.map((match) => match.events.a[0]!.value)).toEqual([90, 91, 92, 93, 94, 95, 96, 97, 98, 99]);
+    expect(matches.map((match) => match.events.a[0]!.value)).toEqual([
+      90, 91, 92, 93, 94, 95, 96, 97, 98, 99,
+    ]);
     expect(engine.stats().droppedByCap).toBe(90);
   });
 
   it('rejectNew keeps the oldest partial matches and counts the rejected', () => {
-    const engine = new CepEngine(pattern, { timestamp: (e) => e.t, maxPartialMatchesPerKey: 10, overflow: 'rejectNew' });
+    const engine = new CepEngine(pattern, {
+      timestamp: (e) => e.t,
+      maxPartialMatchesPerKey: 10,
+      overflow: 'rejectNew',
+    });
     const matches = feed(engine);
-    expect(matches.map((match) => match.events.a[0]!.value)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(matches.map((match) => match.events.a[0]!.value)).toEqual([
+      0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+    ]);
     expect(engine.stats().droppedByCap).toBe(90);
   });
 });
@@ -125,7 +141,11 @@ describe('CepEngine bounded state', () => {
   it('keeps partial matches bounded over a million events that never complete', () => {
     // Every `a` opens a partial match that only its window closes; 1000 keys, 1 ms apart.
     const pattern = Pattern.begin('a', is('a')).followedBy('b', is('b')).within(200);
-    const engine = new CepEngine(pattern, { key: (e) => e.key, timestamp: (e) => e.t, emit: () => {} });
+    const engine = new CepEngine(pattern, {
+      key: (e) => e.key,
+      timestamp: (e) => e.t,
+      emit: () => {},
+    });
     const keys = Array.from({ length: 1000 }, (_, index) => `k${index}`);
     const event = { key: '', kind: 'a', t: 0, value: 0 };
     let peak = 0;
@@ -153,7 +173,10 @@ describe('CepEngine.snapshot', () => {
   // A pattern with a loop, negative steps, windows and a skip strategy, so that a snapshot
   // holds shared prefixes, fresh runs, absence windows and held matches.
   const pattern = Pattern.begin('a', is('a'))
-    .followedByAny('b', (e: Ev, context) => e.kind === 'b' && e.value >= (context.events('a')[0]?.value ?? 0))
+    .followedByAny(
+      'b',
+      (e: Ev, context) => e.kind === 'b' && e.value >= (context.events('a')[0]?.value ?? 0),
+    )
     .oneOrMore()
     .notFollowedBy('no-c', is('c'))
     .followedBy('d', is('d'))
@@ -174,7 +197,14 @@ describe('CepEngine.snapshot', () => {
       t += Math.floor(random() * 3);
       // Some events arrive out of order, within the 4 ms bound.
       const jitter = Math.floor(random() * 4);
-      events.push(ev(`k${Math.floor(random() * 4)}`, kinds[Math.floor(random() * kinds.length)]!, Math.max(0, t - jitter), Math.floor(random() * 4)));
+      events.push(
+        ev(
+          `k${Math.floor(random() * 4)}`,
+          kinds[Math.floor(random() * kinds.length)]!,
+          Math.max(0, t - jitter),
+          Math.floor(random() * 4),
+        ),
+      );
     }
     return events;
   }
@@ -206,6 +236,8 @@ describe('CepEngine.snapshot', () => {
   it('rejects a snapshot of another pattern', () => {
     const engine = new CepEngine(pattern, options);
     const other = new CepEngine(Pattern.begin('z', is('z')), options);
-    expect(() => other.restore(engine.snapshot())).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => other.restore(engine.snapshot())).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
   });
 });

@@ -2,8 +2,9 @@
  * Hand-written cases for each pattern operator, restating FlinkCEP's documented examples with
  * our own events: contiguity, quantifiers, loops, negative steps, windows and skip strategies.
  */
+
+import { AfterMatchSkip, type CepMatch, matchAll, Pattern } from '@starweave/patterns';
 import { describe, expect, it } from 'vitest';
-import { AfterMatchSkip, type CepMatch, Pattern, matchAll } from '@starweave/patterns';
 
 type Ev = { id: string; t: number; price?: number };
 
@@ -40,7 +41,10 @@ describe('Pattern contiguity', () => {
   });
 
   it('followedByAny takes every b after a', () => {
-    expect(sorted(run(Pattern.begin('a', is('a')).followedByAny('b', is('b')), input))).toEqual(['a b1', 'a b2']);
+    expect(sorted(run(Pattern.begin('a', is('a')).followedByAny('b', is('b')), input))).toEqual([
+      'a b1',
+      'a b2',
+    ]);
   });
 });
 
@@ -97,9 +101,21 @@ describe('Pattern.consecutive and allowCombinations (C D A1 A2 A3 D A4 B)', () =
   it('allowCombinations after followedByAny gives all fifteen combinations', () => {
     const pattern = start('followedByAny').allowCombinations().followedBy('end', is('B'));
     const expected = [
-      'C A1 B', 'C A1 A2 B', 'C A1 A3 B', 'C A1 A4 B', 'C A1 A2 A3 B', 'C A1 A2 A4 B',
-      'C A1 A3 A4 B', 'C A1 A2 A3 A4 B', 'C A2 B', 'C A2 A3 B', 'C A2 A4 B', 'C A2 A3 A4 B',
-      'C A3 B', 'C A3 A4 B', 'C A4 B',
+      'C A1 B',
+      'C A1 A2 B',
+      'C A1 A3 B',
+      'C A1 A4 B',
+      'C A1 A2 A3 B',
+      'C A1 A2 A4 B',
+      'C A1 A3 A4 B',
+      'C A1 A2 A3 A4 B',
+      'C A2 B',
+      'C A2 A3 B',
+      'C A2 A4 B',
+      'C A2 A3 A4 B',
+      'C A3 B',
+      'C A3 A4 B',
+      'C A4 B',
     ];
     expect(sorted(run(pattern, input))).toEqual(sorted(expected));
   });
@@ -107,7 +123,10 @@ describe('Pattern.consecutive and allowCombinations (C D A1 A2 A3 D A4 B)', () =
 
 describe('Pattern quantifiers', () => {
   it('times(2) takes exactly two events', () => {
-    expect(sorted(run(Pattern.begin('a', is('a')).times(2), 'a1 a2 a3'))).toEqual(['a1 a2', 'a2 a3']);
+    expect(sorted(run(Pattern.begin('a', is('a')).times(2), 'a1 a2 a3'))).toEqual([
+      'a1 a2',
+      'a2 a3',
+    ]);
   });
 
   it('times(2, 3) takes two or three events', () => {
@@ -121,7 +140,10 @@ describe('Pattern quantifiers', () => {
   });
 
   it('optional step may be skipped or taken', () => {
-    const pattern = Pattern.begin('a', is('a')).followedBy('b', is('b')).optional().followedBy('c', is('c'));
+    const pattern = Pattern.begin('a', is('a'))
+      .followedBy('b', is('b'))
+      .optional()
+      .followedBy('c', is('c'));
     expect(sorted(run(pattern, 'a b c'))).toEqual(['a b c', 'a c']);
     expect(run(pattern, 'a c')).toEqual(['a c']);
   });
@@ -141,7 +163,9 @@ describe('Pattern quantifiers', () => {
       return pattern.followedBy('last', is('d'));
     };
     const input = 'a b c1 c2 c3 d';
-    expect(sorted(run(build(true), input))).toEqual(sorted(['a b c1 c2 c3 d', 'b c1 c2 c3 d', 'c1 c2 c3 d']));
+    expect(sorted(run(build(true), input))).toEqual(
+      sorted(['a b c1 c2 c3 d', 'b c1 c2 c3 d', 'c1 c2 c3 d']),
+    );
     expect(run(build(false), input).length).toBeGreaterThan(3);
   });
 });
@@ -169,7 +193,9 @@ describe('Pattern conditions', () => {
   });
 
   it('where and or combine conditions', () => {
-    const pattern = Pattern.begin('x', is('a')).or(is('b')).where((e: Ev) => e.id.endsWith('1'));
+    const pattern = Pattern.begin('x', is('a'))
+      .or(is('b'))
+      .where((e: Ev) => e.id.endsWith('1'));
     expect(run(pattern, 'a1 b1 a2 c1')).toEqual(['a1', 'b1']);
   });
 });
@@ -191,22 +217,41 @@ describe('Pattern negative steps', () => {
   });
 
   it('notFollowedBy forbids the event anywhere before the next step', () => {
-    const pattern = Pattern.begin('a', is('a')).notFollowedBy('no-b', is('b')).followedBy('c', is('c'));
+    const pattern = Pattern.begin('a', is('a'))
+      .notFollowedBy('no-b', is('b'))
+      .followedBy('c', is('c'));
     expect(run(pattern, 'a d b c')).toEqual([]);
     expect(run(pattern, 'a d c')).toEqual(['a c']);
   });
 
   it('notFollowedBy after a loop forbids the event between the loop events', () => {
-    const pattern = Pattern.begin('a', is('a')).oneOrMore().notFollowedBy('no-b', is('b')).followedBy('c', is('c'));
+    const pattern = Pattern.begin('a', is('a'))
+      .oneOrMore()
+      .notFollowedBy('no-b', is('b'))
+      .followedBy('c', is('c'));
     expect(run(pattern, 'a1 b a2 c')).toEqual(['a2 c']);
   });
 
   it('notFollowedBy at the end completes when the window closes', () => {
     const pattern = Pattern.begin('a', is('a')).notFollowedBy('no-b', is('b')).within(10);
-    const quiet = matchAll(pattern, [{ id: 'a', t: 0 }, { id: 'x', t: 12 }], { timestamp: (e) => e.t });
+    const quiet = matchAll(
+      pattern,
+      [
+        { id: 'a', t: 0 },
+        { id: 'x', t: 12 },
+      ],
+      { timestamp: (e) => e.t },
+    );
     expect(quiet.matches.map(render)).toEqual(['a']);
     expect(quiet.matches[0]!.completedAt).toBe(10);
-    const broken = matchAll(pattern, [{ id: 'a', t: 0 }, { id: 'b', t: 5 }], { timestamp: (e) => e.t });
+    const broken = matchAll(
+      pattern,
+      [
+        { id: 'a', t: 0 },
+        { id: 'b', t: 5 },
+      ],
+      { timestamp: (e) => e.t },
+    );
     expect(broken.matches).toEqual([]);
   });
 
@@ -219,7 +264,12 @@ describe('Pattern negative steps', () => {
       .within(60 * minute, 'step')
       .notFollowedBy('onTime', (f: Flight) => f.delay <= 15)
       .within(30 * minute, 'step');
-    const flight = (at: number, delay: number): Flight => ({ flight: `F${at}`, airport: 'ORD', at: at * minute, delay });
+    const flight = (at: number, delay: number): Flight => ({
+      flight: `F${at}`,
+      airport: 'ORD',
+      at: at * minute,
+      delay,
+    });
 
     const recovered = [flight(0, 40), flight(20, 35), flight(50, 60), flight(70, 0)];
     const stuck = [flight(0, 40), flight(20, 35), flight(50, 60), flight(90, 5)];
@@ -237,9 +287,17 @@ describe('Pattern negative steps', () => {
 describe('Pattern windows and timeouts', () => {
   it('within drops a partial match and reports it as timed out', () => {
     const pattern = Pattern.begin('a', is('a')).followedBy('b', is('b')).within(10);
-    const result = matchAll(pattern, [{ id: 'a', t: 0 }, { id: 'c', t: 3 }, { id: 'b', t: 10 }], {
-      timestamp: (e) => e.t,
-    });
+    const result = matchAll(
+      pattern,
+      [
+        { id: 'a', t: 0 },
+        { id: 'c', t: 3 },
+        { id: 'b', t: 10 },
+      ],
+      {
+        timestamp: (e) => e.t,
+      },
+    );
     expect(result.matches).toEqual([]);
     expect(result.timeouts.map((timeout) => timeout.events.a.map((e) => e.id))).toEqual([['a']]);
     expect(result.timeouts[0]!.timedOutAt).toBe(10);
@@ -248,28 +306,62 @@ describe('Pattern windows and timeouts', () => {
 
   it('matches when the last event is just inside the window', () => {
     const pattern = Pattern.begin('a', is('a')).followedBy('b', is('b')).within(10);
-    const result = matchAll(pattern, [{ id: 'a', t: 0 }, { id: 'b', t: 9 }], { timestamp: (e) => e.t });
+    const result = matchAll(
+      pattern,
+      [
+        { id: 'a', t: 0 },
+        { id: 'b', t: 9 },
+      ],
+      { timestamp: (e) => e.t },
+    );
     expect(result.matches.map(render)).toEqual(['a b']);
   });
 
   it('strict partial match broken by contiguity is not reported as timed out', () => {
     const pattern = Pattern.begin('a', is('a')).next('b', is('b')).within(10);
-    const result = matchAll(pattern, [{ id: 'a', t: 0 }, { id: 'c', t: 3 }], { timestamp: (e) => e.t });
+    const result = matchAll(
+      pattern,
+      [
+        { id: 'a', t: 0 },
+        { id: 'c', t: 3 },
+      ],
+      { timestamp: (e) => e.t },
+    );
     expect(result.timeouts).toEqual([]);
   });
 
   it('a complete match still waiting for more events is not reported as timed out', () => {
     const pattern = Pattern.begin('a', is('a')).followedBy('b', is('b')).oneOrMore().within(10);
-    const result = matchAll(pattern, [{ id: 'a', t: 0 }, { id: 'b', t: 1 }], { timestamp: (e) => e.t });
+    const result = matchAll(
+      pattern,
+      [
+        { id: 'a', t: 0 },
+        { id: 'b', t: 1 },
+      ],
+      { timestamp: (e) => e.t },
+    );
     expect(result.matches.map(render)).toEqual(['a b']);
     expect(result.timeouts).toEqual([]);
   });
 
   it('step window bounds the time since the previous step', () => {
-    const pattern = Pattern.begin('a', is('a')).followedBy('b', is('b')).followedBy('c', is('c')).within(5, 'step');
-    const fast = [{ id: 'a', t: 0 }, { id: 'b', t: 50 }, { id: 'c', t: 54 }];
-    const slow = [{ id: 'a', t: 0 }, { id: 'b', t: 50 }, { id: 'c', t: 55 }];
-    expect(matchAll(pattern, fast, { timestamp: (e) => e.t }).matches.map(render)).toEqual(['a b c']);
+    const pattern = Pattern.begin('a', is('a'))
+      .followedBy('b', is('b'))
+      .followedBy('c', is('c'))
+      .within(5, 'step');
+    const fast = [
+      { id: 'a', t: 0 },
+      { id: 'b', t: 50 },
+      { id: 'c', t: 54 },
+    ];
+    const slow = [
+      { id: 'a', t: 0 },
+      { id: 'b', t: 50 },
+      { id: 'c', t: 55 },
+    ];
+    expect(matchAll(pattern, fast, { timestamp: (e) => e.t }).matches.map(render)).toEqual([
+      'a b c',
+    ]);
     expect(matchAll(pattern, slow, { timestamp: (e) => e.t }).matches).toEqual([]);
   });
 });
@@ -318,20 +410,30 @@ describe('Pattern validation', () => {
   };
 
   it('rejects a duplicate step name', () => {
-    expect(fails(() => Pattern.begin('a', is('a')).next('a', is('a')))).toBe('ERR_INVALID_ARGUMENT');
+    expect(fails(() => Pattern.begin('a', is('a')).next('a', is('a')))).toBe(
+      'ERR_INVALID_ARGUMENT',
+    );
   });
 
   it('rejects notFollowedBy at the end without a window', () => {
-    expect(fails(() => matchAll(Pattern.begin('a', is('a')).notFollowedBy('b', is('b')), []))).toBe('ERR_INVALID_ARGUMENT');
+    expect(fails(() => matchAll(Pattern.begin('a', is('a')).notFollowedBy('b', is('b')), []))).toBe(
+      'ERR_INVALID_ARGUMENT',
+    );
   });
 
   it('rejects a negative step after an optional one', () => {
-    const pattern = Pattern.begin('a', is('a')).followedBy('b', is('b')).optional().notNext('c', is('c')).next('d', is('d'));
+    const pattern = Pattern.begin('a', is('a'))
+      .followedBy('b', is('b'))
+      .optional()
+      .notNext('c', is('c'))
+      .next('d', is('d'));
     expect(fails(() => matchAll(pattern, []))).toBe('ERR_INVALID_ARGUMENT');
   });
 
   it('rejects greedy on a step that can end a match', () => {
-    expect(fails(() => matchAll(Pattern.begin('a', is('a')).oneOrMore().greedy(), []))).toBe('ERR_INVALID_ARGUMENT');
+    expect(fails(() => matchAll(Pattern.begin('a', is('a')).oneOrMore().greedy(), []))).toBe(
+      'ERR_INVALID_ARGUMENT',
+    );
   });
 
   it('rejects consecutive on a step that does not loop', () => {
@@ -344,6 +446,8 @@ describe('Pattern validation', () => {
   });
 
   it('rejects a pattern whose steps are all optional', () => {
-    expect(fails(() => matchAll(Pattern.begin('a', is('a')).optional(), []))).toBe('ERR_INVALID_ARGUMENT');
+    expect(fails(() => matchAll(Pattern.begin('a', is('a')).optional(), []))).toBe(
+      'ERR_INVALID_ARGUMENT',
+    );
   });
 });

@@ -2,17 +2,18 @@
  * Property tests: the automaton and the brute-force reference agree on random patterns and
  * random event sequences, for every contiguity and every skip strategy.
  */
-import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+
 import {
   AfterMatchSkip,
   type Condition,
   type Contiguity,
-  type SkipStrategy,
-  Pattern,
   compilePattern,
   matchAll,
+  Pattern,
+  type SkipStrategy,
 } from '@starweave/patterns';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 import { type ReferenceMatch, referenceMatches } from './reference.js';
 
 const SEED = 42;
@@ -70,10 +71,23 @@ const contiguity = fc.constantFrom<Contiguity>('strict', 'relaxed', 'any');
 
 function stepPlan(forced: Contiguity | null): fc.Arbitrary<StepPlan> {
   return fc.record({
-    kind: fc.constantFrom<StepPlan['kind']>('positive', 'positive', 'positive', 'notNext', 'notFollowedBy'),
+    kind: fc.constantFrom<StepPlan['kind']>(
+      'positive',
+      'positive',
+      'positive',
+      'notNext',
+      'notFollowedBy',
+    ),
     condition: fc.integer({ min: 0, max: 6 }),
     contiguity: forced === null ? contiguity : fc.constant(forced),
-    quantifier: fc.constantFrom<StepPlan['quantifier']>('one', 'one', 'times', 'range', 'oneOrMore', 'timesOrMore'),
+    quantifier: fc.constantFrom<StepPlan['quantifier']>(
+      'one',
+      'one',
+      'times',
+      'range',
+      'oneOrMore',
+      'timesOrMore',
+    ),
     n: fc.integer({ min: 1, max: 3 }),
     optional: fc.boolean(),
     greedy: fc.boolean(),
@@ -120,8 +134,12 @@ function build(plan: PatternPlan): Pattern<Ev, any> | null {
       const condition = conditionOf(step.condition, name);
       if (step.kind !== 'positive') {
         const negative = conditionOf(step.condition % 3, name);
-        pattern = step.kind === 'notNext' ? pattern!.notNext(name, negative) : pattern!.notFollowedBy(name, negative);
-        if (step.kind === 'notFollowedBy' && step.windowMs !== null) pattern = pattern.within(step.windowMs, 'step');
+        pattern =
+          step.kind === 'notNext'
+            ? pattern!.notNext(name, negative)
+            : pattern!.notFollowedBy(name, negative);
+        if (step.kind === 'notFollowedBy' && step.windowMs !== null)
+          pattern = pattern.within(step.windowMs, 'step');
         return;
       }
       positives.push(name);
@@ -168,7 +186,8 @@ function automatonMatches(pattern: Pattern<Ev, any>, input: Ev[]): ReferenceMatc
   return matches.map((match) => {
     const bound: { pos: number; step: number }[] = [];
     names.forEach((name, step) => {
-      for (const event of (match.events as Record<string, Ev[]>)[name]!) bound.push({ pos: input.indexOf(event), step });
+      for (const event of (match.events as Record<string, Ev[]>)[name]!)
+        bound.push({ pos: input.indexOf(event), step });
     });
     bound.sort((left, right) => left.pos - right.pos);
     return {

@@ -57,7 +57,10 @@ export function referenceMatches<E>(
       }
     }
   };
-  extend([], positives.map(() => 0));
+  extend(
+    [],
+    positives.map(() => 0),
+  );
 
   for (const bound of candidates) {
     const verdict = check(bound);
@@ -92,7 +95,8 @@ export function referenceMatches<E>(
     if (skip.kind === 'skipToFirst' || skip.kind === 'skipToLast') {
       const stepIndex = positives.findIndex((positive) => positive.spec.name === skip.step);
       const ofStep = match.bound.filter((item) => item.step === stepIndex).map((item) => item.pos);
-      if (ofStep.length > 0) bound = skip.kind === 'skipToFirst' ? ofStep[0]! : ofStep[ofStep.length - 1]!;
+      if (ofStep.length > 0)
+        bound = skip.kind === 'skipToFirst' ? ofStep[0]! : ofStep[ofStep.length - 1]!;
     }
     pruneBelow = bound;
     for (let later = index + 1; later < found.length; later += 1) {
@@ -106,7 +110,9 @@ export function referenceMatches<E>(
       timestamp: time,
       events(name: string) {
         const step = positives.findIndex((positive) => positive.spec.name === name);
-        return bound.filter((item) => item.pos < beforePos && item.step === step).map((item) => events[item.pos]);
+        return bound
+          .filter((item) => item.pos < beforePos && item.step === step)
+          .map((item) => events[item.pos]);
       },
     };
   }
@@ -117,7 +123,7 @@ export function referenceMatches<E>(
   }
 
   function untilHolds(spec: StepSpec, pos: number, bound: Bound[]): boolean {
-    return spec.until !== null && spec.until(events[pos], contextOf(bound, pos, times[pos]!));
+    return spec.until?.(events[pos], contextOf(bound, pos, times[pos]!)) === true;
   }
 
   /** Returns the completion of a valid match, or null when `bound` is not a match. */
@@ -148,7 +154,8 @@ export function referenceMatches<E>(
       // Every bound event satisfies its step's condition, given the events bound before it.
       if (!accepts(spec, item.pos, bound, item.pos)) return null;
       // Step window: less than windowMs after the previous step's last event.
-      if (spec.windowMs !== null && !(times[item.pos]! < anchorOf(item.step) + spec.windowMs)) return null;
+      if (spec.windowMs !== null && !(times[item.pos]! < anchorOf(item.step) + spec.windowMs))
+        return null;
       if (index === 0) continue;
 
       const previous = bound[index - 1]!;
@@ -163,9 +170,16 @@ export function referenceMatches<E>(
       // Greedy: leaving a loop on the event right after its last one needs that event to be one
       // the loop could not take.
       const previousSpec = positives[previous.step]!.spec;
-      if (previous.step !== item.step && previousSpec.greedy && counts[previous.step]! < previousSpec.max) {
+      if (
+        previous.step !== item.step &&
+        previousSpec.greedy &&
+        counts[previous.step]! < previousSpec.max
+      ) {
         const next = previous.pos + 1;
-        const innerDeadline = previousSpec.windowMs === null ? Number.POSITIVE_INFINITY : anchorOf(previous.step) + previousSpec.windowMs;
+        const innerDeadline =
+          previousSpec.windowMs === null
+            ? Number.POSITIVE_INFINITY
+            : anchorOf(previous.step) + previousSpec.windowMs;
         const takeable =
           accepts(previousSpec, next, bound, next) &&
           !untilHolds(previousSpec, next, bound) &&
@@ -194,10 +208,14 @@ export function referenceMatches<E>(
       const nextFirst = lastIndex + 1 < bound.length ? bound[lastIndex + 1]!.pos : null;
       for (const negative of notFollowedBy) {
         const stepDeadline = times[lastPos]! + (negative.windowMs ?? Number.POSITIVE_INFINITY);
-        const deadline = nextFirst === null ? Math.min(stepDeadline, startTime + windowMs) : stepDeadline;
+        const deadline =
+          nextFirst === null ? Math.min(stepDeadline, startTime + windowMs) : stepDeadline;
         const end = nextFirst === null ? events.length - 1 : nextFirst;
         for (let pos = firstPos + 1; pos <= end; pos += 1) {
-          if (times[pos]! < deadline && negative.condition!(events[pos], contextOf(bound, pos, times[pos]!))) {
+          if (
+            times[pos]! < deadline &&
+            negative.condition!(events[pos], contextOf(bound, pos, times[pos]!))
+          ) {
             return null;
           }
         }

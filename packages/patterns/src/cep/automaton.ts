@@ -1,13 +1,19 @@
 /**
  * The automaton that runs a compiled pattern over the events of one key. A partial match (a
- * run) sits at the positive step its last event is bound to, and keeps a bit mask of the moves
- * still open to it: bit 0 takes another event into its own (looping) step, bit i takes the first
- * event of step `step + i` (skipping optional steps), and END waits for a trailing negative step
- * to confirm the match. Each move dies by its contiguity, by a negative step or when its window
- * closes; the run dies with its last move.
+ * run) sits at the positive step its last event is bound to. It keeps a bit mask of the moves
+ * still open to it. Bit 0 takes another event into its own (looping) step, bit i takes the
+ * first event of step `step + i` (skipping optional steps), and END waits for a trailing
+ * negative step to confirm the match. A move ends by its contiguity, by a negative step or when
+ * its window closes, and the run ends with its last move.
  */
 import { BufferContext, BufferNode, compareChains, firstNode } from './buffer.js';
-import { ANY, type CompiledPattern, type CompiledStep, type NegativeStep, STRICT } from './compile.js';
+import {
+  ANY,
+  type CompiledPattern,
+  type CompiledStep,
+  type NegativeStep,
+  STRICT,
+} from './compile.js';
 
 /** The move bit that waits for the trailing negative step of the pattern. */
 export const END = 1 << 30;
@@ -59,7 +65,7 @@ export class KeyState {
   ) {}
 }
 
-/** Where the automaton reports what it finds. */
+/** The receiver of the matches and timeouts that the automaton finds. */
 export interface AutomatonSink {
   match(state: KeyState, completion: Completion): void;
   timeout(state: KeyState, run: Run, at: number): void;
@@ -73,7 +79,7 @@ export interface AutomatonCounters {
   partialMatches: number;
 }
 
-/** What to do when a key is at its partial match cap. */
+/** The policy for a key at its partial match cap. */
 export type OverflowPolicy = 'dropOldest' | 'rejectNew';
 
 /** Runs a compiled pattern over the events of each key handed to it. */
@@ -171,7 +177,10 @@ export class Automaton {
             const bit = 1 << offset;
             if ((modes & bit) === 0) continue;
             const target = steps[run.step + offset]!;
-            const deadline = Math.min(run.startTime + this.windowMs, run.lastTime + target.windowMs);
+            const deadline = Math.min(
+              run.startTime + this.windowMs,
+              run.lastTime + target.windowMs,
+            );
             if (time >= deadline) {
               modes &= ~bit;
             } else if (target.condition === null || testStep(target, event, context)) {
@@ -265,7 +274,8 @@ export class Automaton {
         continue;
       }
       this.counters.expired += 1;
-      if (!run.complete && closedAt !== Number.NEGATIVE_INFINITY) this.sink.timeout(state, run, closedAt);
+      if (!run.complete && closedAt !== Number.NEGATIVE_INFINITY)
+        this.sink.timeout(state, run, closedAt);
     }
     this.counters.partialMatches -= runs.length - kept;
     runs.length = kept;
@@ -356,7 +366,9 @@ export class Automaton {
       else modes |= END;
     }
     if (modes === 0) return;
-    this.created.push(new Run(node, stepIndex, count, modes, true, startSeq, startTime, time, anchorTime, complete));
+    this.created.push(
+      new Run(node, stepIndex, count, modes, true, startSeq, startTime, time, anchorTime, complete),
+    );
   }
 
   private enforceCap(next: Run[]): void {
@@ -376,7 +388,13 @@ export class Automaton {
     }
   }
 
-  private complete(node: BufferNode, startSeq: number, startTime: number, completedAt: number, order: number): void {
+  private complete(
+    node: BufferNode,
+    startSeq: number,
+    startTime: number,
+    completedAt: number,
+    order: number,
+  ): void {
     this.completions.push({ node, startSeq, startTime, completedAt, order });
   }
 
@@ -425,7 +443,8 @@ export class Automaton {
       const keptHeld = held.filter((other) => other.startSeq >= bound);
       this.counters.pruned += held.length - keptHeld.length;
       state.held = keptHeld;
-      return this.release(state);
+      this.release(state);
+      return;
     }
   }
 
@@ -456,7 +475,9 @@ export class Automaton {
 }
 
 function test(negative: NegativeStep, event: unknown, context: BufferContext): boolean {
-  return negative.usesContext ? negative.condition(event, context) : (negative.condition as any)(event);
+  return negative.usesContext
+    ? negative.condition(event, context)
+    : (negative.condition as any)(event);
 }
 
 function testStep(step: CompiledStep, event: unknown, context: BufferContext): boolean {

@@ -114,7 +114,9 @@ export function compilePattern(pattern: Pattern<any, any>): CompiledPattern {
     malformed(`it has ${positives.length} positive steps; the maximum is ${MAX_POSITIVE_STEPS}.`);
   }
   if (positives.every((step) => step.optional)) {
-    malformed('every positive step is optional, so it would match no event. Make one step required.');
+    malformed(
+      'every positive step is optional, so it would match no event. Make one step required.',
+    );
   }
 
   const count = positives.length;

@@ -1,16 +1,28 @@
 /**
- * The incremental CEP engine: partitions events by key, orders them by event time behind a
- * watermark (or takes them in arrival order), runs the automaton per key, fires window
- * deadlines from one timer heap and emits matches, timed-out partial matches and late events.
+ * The incremental CEP engine. It partitions events by key and orders them by event time behind
+ * a watermark (or takes them in arrival order). It runs the automaton per key, fires window
+ * deadlines from one timer heap, and emits matches, timed-out partial matches and late events.
  * Its whole state can be saved as plain data and restored.
  */
-import { StarweaveError, invalidArgument } from '@starweave/actors';
-import { checkFunction, checkInteger, checkNonNegative, checkOneOf, checkTime } from '../internal/check.js';
+import { invalidArgument, StarweaveError } from '@starweave/actors';
+import {
+  checkFunction,
+  checkInteger,
+  checkNonNegative,
+  checkOneOf,
+  checkTime,
+} from '../internal/check.js';
 import { TimerHeap } from '../internal/heap.js';
-import { Automaton, type Completion, KeyState, type OverflowPolicy, type Run } from './automaton.js';
+import {
+  Automaton,
+  type Completion,
+  KeyState,
+  type OverflowPolicy,
+  type Run,
+} from './automaton.js';
 import { Materializer } from './buffer.js';
 import { type CompiledPattern, compilePattern } from './compile.js';
-import type { Pattern } from './pattern.js';
+import type { NoBindings, Pattern } from './pattern.js';
 import { type CepSnapshot, readSnapshot, writeSnapshot } from './snapshot.js';
 import type { CepKey, CepOutput, CepStats } from './types.js';
 
@@ -25,8 +37,8 @@ export interface CepEngineOptions<E, B> {
   timestamp?: (event: E) => number;
   /**
    * `'event'` (the default when `timestamp` is given) buffers events and processes them in
-   * event-time order as the watermark passes them; `'arrival'` processes each event at once,
-   * at its timestamp (never earlier than the last one) or, without `timestamp`, at `clock.now()`.
+   * event-time order as the watermark passes them. `'arrival'` processes each event at once, at
+   * its timestamp (never earlier than the last one) or, without `timestamp`, at `clock.now()`.
    */
   time?: 'event' | 'arrival';
   /**
@@ -34,12 +46,12 @@ export interface CepEngineOptions<E, B> {
    * each event. Without it, call `advanceWatermark`.
    */
   maxOutOfOrdernessMs?: number;
-  /** The most partial matches one key may hold (default 10 000). */
+  /** The maximum number of partial matches per key (default 10 000). */
   maxPartialMatchesPerKey?: number;
   /**
-   * What happens to a key at the cap: `'dropOldest'` (the default) discards the partial matches
-   * with the earliest first event; `'rejectNew'` discards the ones the current event created.
-   * Either way the discarded ones are counted in `droppedByCap`.
+   * The policy for a key at the cap. `'dropOldest'` (the default) discards the partial matches
+   * with the earliest first event, and `'rejectNew'` discards the ones the current event
+   * created. Either way the discarded ones are counted in `droppedByCap`.
    */
   overflow?: OverflowPolicy;
   /** Receives every output. Without it, outputs queue until `drain()`. */
@@ -68,7 +80,7 @@ const defaultKey = (): CepKey => '';
  * console.assert(engine.drain()[0]?.type === 'match');
  * ```
  */
-export class CepEngine<E, B extends object = {}> {
+export class CepEngine<E, B extends object = NoBindings> {
   private readonly compiled: CompiledPattern;
   private readonly automaton: Automaton;
   private readonly keyOf: (event: E) => CepKey;
@@ -108,13 +120,21 @@ export class CepEngine<E, B extends object = {}> {
     this.compiled = compilePattern(pattern);
     this.keyOf = options.key === undefined ? defaultKey : checkFunction('options.key', options.key);
     this.timestampOf =
-      options.timestamp === undefined ? null : checkFunction('options.timestamp', options.timestamp);
-    this.mode = checkOneOf('options.time', options.time ?? (this.timestampOf ? 'event' : 'arrival'), [
-      'event',
-      'arrival',
-    ]);
+      options.timestamp === undefined
+        ? null
+        : checkFunction('options.timestamp', options.timestamp);
+    this.mode = checkOneOf(
+      'options.time',
+      options.time ?? (this.timestampOf ? 'event' : 'arrival'),
+      ['event', 'arrival'],
+    );
     if (this.mode === 'event' && this.timestampOf === null) {
-      invalidArgument('options.timestamp', "a function for time: 'event'", undefined, "Pass timestamp or use time: 'arrival'.");
+      invalidArgument(
+        'options.timestamp',
+        "a function for time: 'event'",
+        undefined,
+        "Pass timestamp or use time: 'arrival'.",
+      );
     }
     this.outOfOrderness =
       options.maxOutOfOrdernessMs === undefined
@@ -126,7 +146,10 @@ export class CepEngine<E, B extends object = {}> {
       options.maxPartialMatchesPerKey ?? DEFAULT_MAX_PARTIAL_MATCHES_PER_KEY,
       1,
     );
-    const overflow = checkOneOf('options.overflow', options.overflow ?? 'dropOldest', ['dropOldest', 'rejectNew']);
+    const overflow = checkOneOf('options.overflow', options.overflow ?? 'dropOldest', [
+      'dropOldest',
+      'rejectNew',
+    ]);
     const emit = options.emit === undefined ? null : checkFunction('options.emit', options.emit);
     this.emitOutput = emit ?? ((output) => this.queue.push(output));
 
@@ -182,7 +205,8 @@ export class CepEngine<E, B extends object = {}> {
       return;
     }
     const times = this.bufferTimes;
-    if (times.length > this.bufferHead && times[times.length - 1]! > time) this.bufferSorted = false;
+    if (times.length > this.bufferHead && times[times.length - 1]! > time)
+      this.bufferSorted = false;
     this.bufferEvents.push(event);
     times.push(time);
     this.bufferKeys.push(key);
@@ -205,7 +229,8 @@ export class CepEngine<E, B extends object = {}> {
    */
   advanceWatermark(time: number): void {
     this.checkOpen();
-    if (typeof time !== 'number' || Number.isNaN(time)) invalidArgument('time', 'a number of milliseconds', time);
+    if (typeof time !== 'number' || Number.isNaN(time))
+      invalidArgument('time', 'a number of milliseconds', time);
     if (this.mode === 'event') {
       if (time <= this.watermark) return;
       this.watermark = time;
@@ -238,7 +263,11 @@ export class CepEngine<E, B extends object = {}> {
 
   /** Returns the engine's counters. */
   stats(): CepStats {
-    return { ...this.counters, keys: this.keys.size, buffered: this.bufferTimes.length - this.bufferHead };
+    return {
+      ...this.counters,
+      keys: this.keys.size,
+      buffered: this.bufferTimes.length - this.bufferHead,
+    };
   }
 
   /** Returns the current event time of the engine (the watermark in event time). */
@@ -314,7 +343,7 @@ export class CepEngine<E, B extends object = {}> {
     this.settle(state);
   }
 
-  /** Schedules the key's next deadline, or forgets the key when it holds nothing. */
+  /** Schedules the key's next deadline, or removes the key when it has no state left. */
   private settle(state: KeyState): void {
     if (state.runs.length === 0 && state.held.length === 0) {
       state.removed = true;

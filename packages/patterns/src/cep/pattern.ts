@@ -4,7 +4,7 @@
  * `or`, `until` and `within` act on the step added last. Every method returns a new pattern, so
  * a pattern can be shared and extended.
  */
-import { StarweaveError, invalidArgument } from '@starweave/actors';
+import { invalidArgument, StarweaveError } from '@starweave/actors';
 import { checkFunction, checkInteger, checkOneOf, checkPositive } from '../internal/check.js';
 import type { Condition, Contiguity, SkipStrategy } from './types.js';
 
@@ -13,10 +13,13 @@ export type StepCondition<E, B, S extends E> =
   | ((event: E, context: import('./types.js').MatchContext<B>) => event is S)
   | Condition<E, B>;
 
+/** The bindings of a pattern before its first step: none. */
+export type NoBindings = Record<never, never>;
+
 /** Adds the step `N`, binding events of type `S`, to the bindings `B`. */
 export type Bind<B, N extends string, S> = B & { [K in N]: S };
 
-/** What a step is: a positive step binds events, a negative step forbids them. */
+/** The kind of a step: a positive step binds events, a negative step forbids them. */
 export type StepKind = 'positive' | 'notNext' | 'notFollowedBy';
 
 /** The plain description of one step, as the builder records it. */
@@ -27,9 +30,9 @@ export interface StepSpec {
   readonly condition: Condition<any, any> | null;
   /** Whether the condition reads the partial match (declares a second parameter). */
   readonly usesContext: boolean;
-  /** How the step's first event relates to the event before it. */
+  /** The contiguity between the step's first event and the event before it. */
   readonly contiguity: Contiguity;
-  /** How the events of a looping step relate to each other. */
+  /** The contiguity between the events of a looping step. */
   readonly inner: Contiguity;
   readonly min: number;
   readonly max: number;
@@ -54,18 +57,28 @@ function andConditions(
   right: Condition<any, any>,
 ): Condition<any, any> {
   if (left === null) return right;
-  if (!usesContext(left) && !usesContext(right)) return (event: unknown) => (left as any)(event) && (right as any)(event);
+  if (!usesContext(left) && !usesContext(right))
+    return (event: unknown) => (left as any)(event) && (right as any)(event);
   return (event, context) => left(event, context) && right(event, context);
 }
 
-function orConditions(left: Condition<any, any> | null, right: Condition<any, any>): Condition<any, any> | null {
+function orConditions(
+  left: Condition<any, any> | null,
+  right: Condition<any, any>,
+): Condition<any, any> | null {
   // A step without a condition already accepts every event.
   if (left === null) return null;
-  if (!usesContext(left) && !usesContext(right)) return (event: unknown) => (left as any)(event) || (right as any)(event);
+  if (!usesContext(left) && !usesContext(right))
+    return (event: unknown) => (left as any)(event) || (right as any)(event);
   return (event, context) => left(event, context) || right(event, context);
 }
 
-function newStep(kind: StepKind, name: string, condition: Condition<any, any> | undefined, contiguity: Contiguity): StepSpec {
+function newStep(
+  kind: StepKind,
+  name: string,
+  condition: Condition<any, any> | undefined,
+  contiguity: Contiguity,
+): StepSpec {
   if (typeof name !== 'string' || !NAME_PATTERN.test(name)) {
     invalidArgument('step name', 'a non-empty string without ":"', name);
   }
@@ -107,7 +120,7 @@ function newStep(kind: StepKind, name: string, condition: Condition<any, any> | 
  * console.assert(matches[0]?.events.high[0]?.celsius === 35);
  * ```
  */
-export class Pattern<E, B extends object = {}> {
+export class Pattern<E, B extends object = NoBindings> {
   /** The steps in order. */
   readonly steps: readonly StepSpec[];
   /** The window of the whole pattern in milliseconds, or null. */
@@ -115,7 +128,11 @@ export class Pattern<E, B extends object = {}> {
   /** The after-match skip strategy. */
   readonly skipStrategy: SkipStrategy;
 
-  private constructor(steps: readonly StepSpec[], windowMs: number | null, skipStrategy: SkipStrategy) {
+  private constructor(
+    steps: readonly StepSpec[],
+    windowMs: number | null,
+    skipStrategy: SkipStrategy,
+  ) {
     this.steps = steps;
     this.windowMs = windowMs;
     this.skipStrategy = skipStrategy;
@@ -127,11 +144,15 @@ export class Pattern<E, B extends object = {}> {
    */
   static begin<E, N extends string = string, S extends E = E>(
     name: N,
-    condition?: StepCondition<E, Bind<{}, N, S>, S>,
-  ): Pattern<E, Bind<{}, N, S>> {
-    return new Pattern<E, Bind<{}, N, S>>([newStep('positive', name, condition, 'relaxed')], null, {
-      kind: 'noSkip',
-    });
+    condition?: StepCondition<E, Bind<NoBindings, N, S>, S>,
+  ): Pattern<E, Bind<NoBindings, N, S>> {
+    return new Pattern<E, Bind<NoBindings, N, S>>(
+      [newStep('positive', name, condition, 'relaxed')],
+      null,
+      {
+        kind: 'noSkip',
+      },
+    );
   }
 
   /** Appends a step whose first event must directly follow the previous matched event. */
@@ -173,7 +194,9 @@ export class Pattern<E, B extends object = {}> {
    * window closes without such an event.
    */
   notFollowedBy(name: string, condition: Condition<E, B>): Pattern<E, B> {
-    return this.append(newStep('notFollowedBy', name, checkFunction('condition', condition), 'relaxed'));
+    return this.append(
+      newStep('notFollowedBy', name, checkFunction('condition', condition), 'relaxed'),
+    );
   }
 
   /** Narrows the last step's condition: an event must also satisfy `condition`. */
@@ -190,7 +213,11 @@ export class Pattern<E, B extends object = {}> {
     checkFunction('condition', condition);
     return this.updateLast('or', (step) => {
       const combined = orConditions(step.condition, condition);
-      return { ...step, condition: combined, usesContext: combined === null ? false : usesContext(combined) };
+      return {
+        ...step,
+        condition: combined,
+        usesContext: combined === null ? false : usesContext(combined),
+      };
     });
   }
 
@@ -263,7 +290,7 @@ export class Pattern<E, B extends object = {}> {
    * Bounds time. With scope `'pattern'` (the default, as in FlinkCEP), the last event of a match
    * must be less than `ms` after its first. With scope `'step'`, each event of the last step
    * must be less than `ms` after the previous step's last event (after the step's own first
-   * event for the first step); on a `notFollowedBy` step it is the length of the absence window.
+   * event for the first step). On a `notFollowedBy` step it is the length of the absence window.
    */
   within(ms: number, scope: 'pattern' | 'step' = 'pattern'): Pattern<E, B> {
     checkPositive('ms', ms);
@@ -285,7 +312,13 @@ export class Pattern<E, B extends object = {}> {
 
   /** Sets the after-match skip strategy (see `AfterMatchSkip`); the default is `noSkip`. */
   skip(strategy: SkipStrategy): Pattern<E, B> {
-    const kinds = ['noSkip', 'skipToNext', 'skipPastLastEvent', 'skipToFirst', 'skipToLast'] as const;
+    const kinds = [
+      'noSkip',
+      'skipToNext',
+      'skipPastLastEvent',
+      'skipToFirst',
+      'skipToLast',
+    ] as const;
     checkOneOf('strategy.kind', (strategy as SkipStrategy | undefined)?.kind, kinds);
     return new Pattern<E, B>(this.steps, this.windowMs, strategy);
   }

@@ -4,7 +4,7 @@
  * restored engine shares them again. Times that are not finite are written as null.
  */
 import { StarweaveError } from '@starweave/actors';
-import { Run, type Completion, KeyState } from './automaton.js';
+import { type Completion, KeyState, Run } from './automaton.js';
 import { BufferNode } from './buffer.js';
 import type { CompiledPattern } from './compile.js';
 import type { CepKey } from './types.js';
@@ -54,7 +54,7 @@ export interface CepSnapshot {
   buffer: SnapshotBuffered[];
 }
 
-/** What the engine hands to `writeSnapshot` and gets back from `readSnapshot`. */
+/** The engine state that `writeSnapshot` takes and `readSnapshot` returns. */
 export interface EngineState {
   fingerprint: string;
   time: number;
@@ -80,7 +80,11 @@ export function writeSnapshot(state: EngineState): CepSnapshot {
     if (known !== undefined) return known;
     // Writes the unwritten part of the chain oldest first, so a node's prev is always earlier.
     const chain: BufferNode[] = [];
-    for (let current: BufferNode | null = node; current !== null && !ids.has(current); current = current.prev) {
+    for (
+      let current: BufferNode | null = node;
+      current !== null && !ids.has(current);
+      current = current.prev
+    ) {
       chain.push(current);
     }
     for (let index = chain.length - 1; index >= 0; index -= 1) {
@@ -148,22 +152,37 @@ export function readSnapshot(snapshot: CepSnapshot, pattern: CompiledPattern): E
     invalidSnapshot(`version ${String(snapshot.version)} is not the supported ${SNAPSHOT_VERSION}`);
   }
   if (snapshot.fingerprint !== pattern.fingerprint) {
-    invalidSnapshot(`it was taken for the pattern "${snapshot.fingerprint}", not "${pattern.fingerprint}"`);
+    invalidSnapshot(
+      `it was taken for the pattern "${snapshot.fingerprint}", not "${pattern.fingerprint}"`,
+    );
   }
 
   const nodes: BufferNode[] = [];
   for (const [event, step, prev, seq, time] of snapshot.nodes) {
-    if (prev >= nodes.length) invalidSnapshot(`node ${nodes.length} refers to the later node ${prev}`);
+    if (prev >= nodes.length)
+      invalidSnapshot(`node ${nodes.length} refers to the later node ${prev}`);
     nodes.push(new BufferNode(event, step, prev < 0 ? null : nodes[prev]!, seq, time));
   }
-  const nodeAt = (index: number): BufferNode => nodes[index] ?? invalidSnapshot(`node ${index} is missing`);
+  const nodeAt = (index: number): BufferNode =>
+    nodes[index] ?? invalidSnapshot(`node ${index} is missing`);
 
   const keys = new Map<CepKey, KeyState>();
   for (const [key, createdSeq, runs, held] of snapshot.keys) {
     const keyState = new KeyState(key, createdSeq);
     keyState.runs = runs.map(
       ([node, step, count, modes, fresh, startSeq, startTime, lastTime, anchorTime, complete]) =>
-        new Run(nodeAt(node), step, count, modes, fresh, startSeq, startTime, lastTime, anchorTime, complete),
+        new Run(
+          nodeAt(node),
+          step,
+          count,
+          modes,
+          fresh,
+          startSeq,
+          startTime,
+          lastTime,
+          anchorTime,
+          complete,
+        ),
     );
     keyState.held = held.map(
       ([node, startSeq, order, completedAt]): Completion => ({

@@ -6,7 +6,7 @@ import type { CepKey } from '../cep/types.js';
 /** An observation that a detector flagged. */
 export interface Anomaly<E> {
   readonly type: 'anomaly';
-  /** Which detector flagged it. */
+  /** The detector that flagged it. */
   readonly detector: 'ewma' | 'rateOfChange';
   readonly key: CepKey;
   /** Event time (or arrival number without a timestamp function) of the observation. */
@@ -17,7 +17,7 @@ export interface Anomaly<E> {
   readonly score: number;
   /** The threshold that `score` crossed. */
   readonly threshold: number;
-  /** What the detector expected: the moving mean (ewma) or the previous value (rateOfChange). */
+  /** The expected value: the moving mean (ewma) or the previous value (rateOfChange). */
   readonly expected: number;
   /** The moving standard deviation (ewma) or the time since the previous value in ms. */
   readonly spread: number;

@@ -3,8 +3,8 @@
  * value and flags observations whose z-score against them reaches a threshold.
  */
 import { invalidArgument } from '@starweave/actors';
-import { checkFunction, checkInteger, checkPositive } from '../internal/check.js';
 import type { CepKey } from '../cep/types.js';
+import { checkFunction, checkInteger, checkPositive } from '../internal/check.js';
 import type { Anomaly, DetectorOptions } from './anomaly.js';
 
 /** Options of {@link EwmaDetector}. */
@@ -20,7 +20,12 @@ export interface EwmaDetectorOptions<E> extends DetectorOptions<E> {
 }
 
 /** The per-key state of an EWMA detector as plain data: key, count, mean, variance. */
-export type EwmaSnapshot = { format: 'starweave.ewma'; version: 1; arrival: number; keys: [CepKey, number, number, number][] };
+export type EwmaSnapshot = {
+  format: 'starweave.ewma';
+  version: 1;
+  arrival: number;
+  keys: [CepKey, number, number, number][];
+};
 
 interface Moments {
   count: number;
@@ -61,9 +66,13 @@ export class EwmaDetector<E> {
   constructor(options: EwmaDetectorOptions<E>) {
     this.keyOf = options.key === undefined ? () => '' : checkFunction('options.key', options.key);
     this.valueOf = checkFunction('options.value', options.value);
-    this.timestampOf = options.timestamp === undefined ? null : checkFunction('options.timestamp', options.timestamp);
+    this.timestampOf =
+      options.timestamp === undefined
+        ? null
+        : checkFunction('options.timestamp', options.timestamp);
     this.alpha = options.alpha ?? 0.1;
-    if (!(this.alpha > 0 && this.alpha <= 1)) invalidArgument('options.alpha', 'a number in (0, 1]', this.alpha);
+    if (!(this.alpha > 0 && this.alpha <= 1))
+      invalidArgument('options.alpha', 'a number in (0, 1]', this.alpha);
     this.threshold = checkPositive('options.threshold', options.threshold ?? 3);
     this.warmup = checkInteger('options.warmup', options.warmup ?? 10, 1);
     this.learnFromAnomalies = options.learnFromAnomalies ?? true;
@@ -74,7 +83,8 @@ export class EwmaDetector<E> {
   /** Scores one value against its key's moving statistics, then updates them. */
   push(event: E): void {
     const value = this.valueOf(event);
-    if (typeof value !== 'number' || !Number.isFinite(value)) invalidArgument('value', 'a finite number', value);
+    if (typeof value !== 'number' || !Number.isFinite(value))
+      invalidArgument('value', 'a finite number', value);
     const timestamp = this.timestampOf === null ? this.arrival : this.timestampOf(event);
     this.arrival += 1;
     const key = this.keyOf(event);
@@ -86,8 +96,10 @@ export class EwmaDetector<E> {
 
     const spread = Math.sqrt(moments.variance);
     const deviation = value - moments.mean;
-    // A flat history has no spread; any change from it is infinitely far in z-score terms.
-    const score = spread > 0 ? deviation / spread : deviation === 0 ? 0 : Math.sign(deviation) * Number.POSITIVE_INFINITY;
+    // A flat history has no spread, so any change from it is infinitely far in z-score terms.
+    let score = 0;
+    if (spread > 0) score = deviation / spread;
+    else if (deviation !== 0) score = Math.sign(deviation) * Number.POSITIVE_INFINITY;
     const anomalous = moments.count >= this.warmup && Math.abs(score) >= this.threshold;
     if (anomalous) {
       this.emitAnomaly({
@@ -134,7 +146,8 @@ export class EwmaDetector<E> {
   /** Returns the detector's state as plain data. */
   snapshot(): EwmaSnapshot {
     const keys: EwmaSnapshot['keys'] = [];
-    for (const [key, moments] of this.keys) keys.push([key, moments.count, moments.mean, moments.variance]);
+    for (const [key, moments] of this.keys)
+      keys.push([key, moments.count, moments.mean, moments.variance]);
     return { format: 'starweave.ewma', version: 1, arrival: this.arrival, keys };
   }
 
@@ -144,6 +157,8 @@ export class EwmaDetector<E> {
       invalidArgument('snapshot', 'a version 1 EWMA detector snapshot', snapshot?.format);
     }
     this.arrival = snapshot.arrival;
-    this.keys = new Map(snapshot.keys.map(([key, count, mean, variance]) => [key, { count, mean, variance }]));
+    this.keys = new Map(
+      snapshot.keys.map(([key, count, mean, variance]) => [key, { count, mean, variance }]),
+    );
   }
 }

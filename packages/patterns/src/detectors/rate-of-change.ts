@@ -2,16 +2,17 @@
  * An online detector per key that flags a value whose change from the key's previous value,
  * per second of event time, exceeds a bound.
  */
-import { checkFunction, checkOneOf, checkPositive } from '../internal/check.js';
+
 import { invalidArgument } from '@starweave/actors';
 import type { CepKey } from '../cep/types.js';
+import { checkFunction, checkOneOf, checkPositive } from '../internal/check.js';
 import type { Anomaly, DetectorOptions } from './anomaly.js';
 
-/** Options of {@link RateOfChangeDetector}. */
+/** Options of {@link RateOfChangeDetector}; without `timestamp`, arrivals are one second apart. */
 export interface RateOfChangeDetectorOptions<E> extends DetectorOptions<E> {
   /** The largest change per second that is normal. */
   maxRatePerSecond: number;
-  /** Which changes to flag: rises, falls or both (default `'both'`). */
+  /** The changes to flag: rises, falls or both (default `'both'`). */
   direction?: 'up' | 'down' | 'both';
 }
 
@@ -55,9 +56,16 @@ export class RateOfChangeDetector<E> {
   constructor(options: RateOfChangeDetectorOptions<E>) {
     this.keyOf = options.key === undefined ? () => '' : checkFunction('options.key', options.key);
     this.valueOf = checkFunction('options.value', options.value);
-    this.timestampOf = options.timestamp === undefined ? null : checkFunction('options.timestamp', options.timestamp);
+    this.timestampOf =
+      options.timestamp === undefined
+        ? null
+        : checkFunction('options.timestamp', options.timestamp);
     this.maxRate = checkPositive('options.maxRatePerSecond', options.maxRatePerSecond);
-    this.direction = checkOneOf('options.direction', options.direction ?? 'both', ['up', 'down', 'both']);
+    this.direction = checkOneOf('options.direction', options.direction ?? 'both', [
+      'up',
+      'down',
+      'both',
+    ]);
     const emit = options.emit === undefined ? null : checkFunction('options.emit', options.emit);
     this.emitAnomaly = emit ?? ((anomaly) => this.queue.push(anomaly));
   }
@@ -68,7 +76,8 @@ export class RateOfChangeDetector<E> {
    */
   push(event: E): void {
     const value = this.valueOf(event);
-    if (typeof value !== 'number' || !Number.isFinite(value)) invalidArgument('value', 'a finite number', value);
+    if (typeof value !== 'number' || !Number.isFinite(value))
+      invalidArgument('value', 'a finite number', value);
     const time = this.timestampOf === null ? this.arrival * 1000 : this.timestampOf(event);
     this.arrival += 1;
     const key = this.keyOf(event);
@@ -85,7 +94,8 @@ export class RateOfChangeDetector<E> {
     const elapsed = time - previous.time;
     const rate = ((value - previous.value) * 1000) / elapsed;
     const flagged =
-      (this.direction !== 'down' && rate > this.maxRate) || (this.direction !== 'up' && rate < -this.maxRate);
+      (this.direction !== 'down' && rate > this.maxRate) ||
+      (this.direction !== 'up' && rate < -this.maxRate);
     if (flagged) {
       this.emitAnomaly({
         type: 'anomaly',
@@ -123,7 +133,13 @@ export class RateOfChangeDetector<E> {
   snapshot(): RateOfChangeSnapshot {
     const keys: RateOfChangeSnapshot['keys'] = [];
     for (const [key, previous] of this.keys) keys.push([key, previous.value, previous.time]);
-    return { format: 'starweave.rate-of-change', version: 1, arrival: this.arrival, outOfOrder: this.outOfOrder, keys };
+    return {
+      format: 'starweave.rate-of-change',
+      version: 1,
+      arrival: this.arrival,
+      outOfOrder: this.outOfOrder,
+      keys,
+    };
   }
 
   /** Replaces the state with one from `snapshot()`. */

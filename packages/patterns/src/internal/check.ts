@@ -37,13 +37,22 @@ export function checkInteger(name: string, value: unknown, min: number): number 
 /** Checks that `value` is a finite number, as event times must be. */
 export function checkTime(name: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    invalidArgument(name, 'a finite number of milliseconds', value, 'Return a number from the timestamp function.');
+    invalidArgument(
+      name,
+      'a finite number of milliseconds',
+      value,
+      'Return a number from the timestamp function.',
+    );
   }
   return value;
 }
 
 /** Checks that `value` is one of `allowed`. */
-export function checkOneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): T {
+export function checkOneOf<T extends string>(
+  name: string,
+  value: unknown,
+  allowed: readonly T[],
+): T {
   if (!allowed.includes(value as T)) {
     invalidArgument(name, `one of ${allowed.map((item) => `'${item}'`).join(', ')}`, value);
   }

@@ -3,19 +3,19 @@
  * into predicates and tried in order, so the first matching clause handles the value, narrowed
  * to what its pattern matches. What happens when no clause matches is the caller's choice.
  */
-import { StarweaveError, describe, invalidArgument } from '@starweave/actors';
-import { P, isMatching } from 'ts-pattern';
+import { describe, invalidArgument, StarweaveError } from '@starweave/actors';
+import { isMatching, P } from 'ts-pattern';
 
 /**
- * What a clause list does with a value no clause matches: `'throw'` fails with ERR_BAD_CALL
- * (right for calls, where the caller should crash), `'ignore'` returns undefined (right for
- * info messages, which the caller logs and drops), a function computes the result instead.
+ * The behaviour for a value that no clause matches. `'throw'` fails with ERR_BAD_CALL, which
+ * suits calls, where the caller should crash. `'ignore'` returns undefined, which suits info
+ * messages that the caller logs and drops. A function computes the result instead.
  */
 export type NoMatch<I, R> = 'throw' | 'ignore' | ((value: I) => R);
 
 /** Options of {@link clauses}. */
 export interface ClausesOptions<I, R> {
-  /** What to do when no clause matches; default `'throw'`. */
+  /** The behaviour when no clause matches (default `'throw'`). */
   noMatch?: NoMatch<I, R>;
   /** Names the clause list in the ERR_BAD_CALL message, for example the server's name. */
   name?: string;
@@ -65,20 +65,26 @@ export function clauses<const Patterns extends readonly P.Pattern<unknown>[], R>
   list: ClauseList<unknown, Patterns, R>,
   options: ClausesOptions<unknown, R> = {},
 ): Clauses<unknown, R> {
-  return compileClauses<unknown, R>(list as unknown as readonly (readonly [unknown, (value: any) => R])[], options);
+  return compileClauses<unknown, R>(
+    list as unknown as readonly (readonly [unknown, (value: any) => R])[],
+    options,
+  );
 }
 
 /**
- * Returns a `clauses` bound to the input type `I` and result type `R`, so each handler's value
- * narrows a member of `I` (for example one message type of a union) rather than the pattern's
- * own shape, and the compiled function returns `R`.
+ * Returns a `clauses` bound to the input type `I` and the result type `R`. Each handler's value
+ * then narrows a member of `I` (for example one message type of a union) rather than the
+ * pattern's own shape, and the compiled function returns `R`.
  */
 export function clausesFor<I, R = unknown>() {
   return <const Patterns extends readonly P.Pattern<I>[]>(
     list: ClauseList<I, Patterns, R>,
     options: ClausesOptions<I, R> = {},
   ): Clauses<I, R> =>
-    compileClauses<I, R>(list as unknown as readonly (readonly [unknown, (value: any) => R])[], options);
+    compileClauses<I, R>(
+      list as unknown as readonly (readonly [unknown, (value: any) => R])[],
+      options,
+    );
 }
 
 function compileClauses<I, R>(

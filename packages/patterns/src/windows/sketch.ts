@@ -63,8 +63,10 @@ export class QuantileSketch {
     if (other.relativeAccuracy !== this.relativeAccuracy) {
       invalidArgument('other.relativeAccuracy', `${this.relativeAccuracy}`, other.relativeAccuracy);
     }
-    for (const [index, count] of other.positive) this.positive.set(index, (this.positive.get(index) ?? 0) + count);
-    for (const [index, count] of other.negative) this.negative.set(index, (this.negative.get(index) ?? 0) + count);
+    for (const [index, count] of other.positive)
+      this.positive.set(index, (this.positive.get(index) ?? 0) + count);
+    for (const [index, count] of other.negative)
+      this.negative.set(index, (this.negative.get(index) ?? 0) + count);
     this.zeroCount += other.zeroCount;
     this.count += other.count;
     this.min = Math.min(this.min, other.min);
@@ -120,7 +122,7 @@ export class QuantileSketch {
     return sketch;
   }
 
-  /** The value that represents bucket `index` with relative error at most the accuracy. */
+  /** Returns the value that represents bucket `index` within the relative accuracy. */
   private bucketValue(index: number): number {
     return (2 * this.gamma ** index) / (this.gamma + 1);
   }

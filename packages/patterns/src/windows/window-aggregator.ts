@@ -1,10 +1,12 @@
 /**
  * Windowed aggregates per key in event time: tumbling, sliding and session windows with count,
  * sum, mean, min, max and percentiles (from a quantile sketch). A window fires once the
- * watermark reaches its end; events that arrive later but within the allowed lateness update
- * it and fire it again; later ones go to the late output. State is freed when the lateness ends.
+ * watermark reaches its end. Events that arrive after that but within the allowed lateness
+ * update it and fire it again, and later ones go to the late output. State is freed when the
+ * lateness ends.
  */
 import { invalidArgument } from '@starweave/actors';
+import type { CepKey } from '../cep/types.js';
 import {
   checkFunction,
   checkNonNegative,
@@ -14,9 +16,8 @@ import {
 } from '../internal/check.js';
 import { TimerHeap } from '../internal/heap.js';
 import { QuantileSketch, type SketchData } from './sketch.js';
-import type { CepKey } from '../cep/types.js';
 
-/** How events are grouped into windows. */
+/** The grouping of events into windows. */
 export type WindowSpec =
   /** Fixed, non-overlapping windows of `sizeMs`, aligned to `offsetMs` (default 0). */
   | { type: 'tumbling'; sizeMs: number; offsetMs?: number }
@@ -199,7 +200,8 @@ export class WindowAggregator<E> {
     this.counters.events += 1;
     const time = checkTime('timestamp', this.timestampOf(event));
     const value = this.valueOf(event);
-    if (typeof value !== 'number' || Number.isNaN(value)) invalidArgument('value', 'a number', value);
+    if (typeof value !== 'number' || Number.isNaN(value))
+      invalidArgument('value', 'a number', value);
     const key = this.keyOf(event);
     let keyWindows = this.keys.get(key);
     if (keyWindows === undefined) {
@@ -231,7 +233,8 @@ export class WindowAggregator<E> {
 
   /** Fires the windows that end at or before `time` and frees those past their lateness. */
   advanceWatermark(time: number): void {
-    if (typeof time !== 'number' || Number.isNaN(time)) invalidArgument('time', 'a number of milliseconds', time);
+    if (typeof time !== 'number' || Number.isNaN(time))
+      invalidArgument('time', 'a number of milliseconds', time);
     if (time <= this.watermark) return;
     this.watermark = time;
     const timers = this.timers;
@@ -271,7 +274,8 @@ export class WindowAggregator<E> {
   snapshot(): WindowSnapshot {
     const keys: WindowSnapshot['keys'] = [];
     for (const keyWindows of this.keys.values()) {
-      const windows = this.spec.type === 'session' ? keyWindows.sessions : [...keyWindows.byStart.values()];
+      const windows =
+        this.spec.type === 'session' ? keyWindows.sessions : [...keyWindows.byStart.values()];
       keys.push([
         keyWindows.key,
         windows.map((w) => [w.start, w.end, w.seq, w.count, w.sum, w.fired, w.sketch.toData()]),
@@ -394,13 +398,15 @@ export class WindowAggregator<E> {
     window.removed = true;
     this.counters.windows -= 1;
     const keyWindows = window.key;
-    if (this.spec.type === 'session') keyWindows.sessions = keyWindows.sessions.filter((w) => w !== window);
+    if (this.spec.type === 'session')
+      keyWindows.sessions = keyWindows.sessions.filter((w) => w !== window);
     else keyWindows.byStart.delete(window.start);
     this.forgetIfEmpty(keyWindows);
   }
 
   private forgetIfEmpty(keyWindows: KeyWindows): void {
-    if (keyWindows.byStart.size === 0 && keyWindows.sessions.length === 0) this.keys.delete(keyWindows.key);
+    if (keyWindows.byStart.size === 0 && keyWindows.sessions.length === 0)
+      this.keys.delete(keyWindows.key);
   }
 
   private result(window: Window, update: boolean): WindowResult {
@@ -423,17 +429,26 @@ export class WindowAggregator<E> {
 }
 
 function checkSpec(spec: WindowSpec): WindowSpec {
-  const type = checkOneOf('options.window.type', (spec as WindowSpec | undefined)?.type, ['tumbling', 'sliding', 'session']);
+  const type = checkOneOf('options.window.type', (spec as WindowSpec | undefined)?.type, [
+    'tumbling',
+    'sliding',
+    'session',
+  ]);
   if (type === 'tumbling') {
     const tumbling = spec as { sizeMs: number; offsetMs?: number };
     checkPositive('options.window.sizeMs', tumbling.sizeMs);
-    if (tumbling.offsetMs !== undefined) checkNonNegative('options.window.offsetMs', tumbling.offsetMs);
+    if (tumbling.offsetMs !== undefined)
+      checkNonNegative('options.window.offsetMs', tumbling.offsetMs);
   } else if (type === 'sliding') {
     const sliding = spec as { sizeMs: number; slideMs: number };
     checkPositive('options.window.sizeMs', sliding.sizeMs);
     checkPositive('options.window.slideMs', sliding.slideMs);
     if (sliding.slideMs > sliding.sizeMs) {
-      invalidArgument('options.window.slideMs', `at most sizeMs (${sliding.sizeMs})`, sliding.slideMs);
+      invalidArgument(
+        'options.window.slideMs',
+        `at most sizeMs (${sliding.sizeMs})`,
+        sliding.slideMs,
+      );
     }
   } else {
     checkPositive('options.window.gapMs', (spec as { gapMs: number }).gapMs);

@@ -2,8 +2,13 @@
  * Tests of the online detectors: EWMA z-score and rate of change, per key, with snapshots.
  */
 import { decode, encode } from '@starweave/actors';
+import {
+  EwmaDetector,
+  type EwmaSnapshot,
+  RateOfChangeDetector,
+  type RateOfChangeSnapshot,
+} from '@starweave/patterns';
 import { describe, expect, it } from 'vitest';
-import { EwmaDetector, type EwmaSnapshot, RateOfChangeDetector, type RateOfChangeSnapshot } from '@starweave/patterns';
 
 type Reading = { host: string; t: number; v: number };
 
@@ -12,11 +17,21 @@ describe('EwmaDetector', () => {
     Array.from({ length: count }, (_, i) => ({ host, t: i, v: 100 + ((i * 37) % 11) - 5 }));
 
   it('flags a spike and not the noise around it', () => {
-    const detector = new EwmaDetector<Reading>({ key: (r) => r.host, value: (r) => r.v, timestamp: (r) => r.t, threshold: 4 });
+    const detector = new EwmaDetector<Reading>({
+      key: (r) => r.host,
+      value: (r) => r.v,
+      timestamp: (r) => r.t,
+      threshold: 4,
+    });
     detector.pushAll([...noisy('a', 50), { host: 'a', t: 50, v: 160 }]);
     const anomalies = detector.drain();
     expect(anomalies.map((a) => a.value)).toEqual([160]);
-    expect(anomalies[0]).toMatchObject({ type: 'anomaly', detector: 'ewma', key: 'a', timestamp: 50 });
+    expect(anomalies[0]).toMatchObject({
+      type: 'anomaly',
+      detector: 'ewma',
+      key: 'a',
+      timestamp: 50,
+    });
     expect(anomalies[0]!.score).toBeGreaterThanOrEqual(4);
   });
 
@@ -29,7 +44,10 @@ describe('EwmaDetector', () => {
 
   it('does not flag during warm-up', () => {
     const detector = new EwmaDetector<Reading>({ value: (r) => r.v, warmup: 10 });
-    detector.pushAll([{ host: 'a', t: 0, v: 1 }, { host: 'a', t: 1, v: 1000 }]);
+    detector.pushAll([
+      { host: 'a', t: 0, v: 1 },
+      { host: 'a', t: 1, v: 1000 },
+    ]);
     expect(detector.drain()).toEqual([]);
   });
 
@@ -46,13 +64,20 @@ describe('EwmaDetector', () => {
   });
 
   it('rejects an alpha outside (0, 1]', () => {
-    expect(() => new EwmaDetector<Reading>({ value: (r) => r.v, alpha: 0 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => new EwmaDetector<Reading>({ value: (r) => r.v, alpha: 0 })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
   });
 });
 
 describe('RateOfChangeDetector', () => {
   it('flags a change faster than the bound per second', () => {
-    const detector = new RateOfChangeDetector<Reading>({ key: (r) => r.host, value: (r) => r.v, timestamp: (r) => r.t, maxRatePerSecond: 5 });
+    const detector = new RateOfChangeDetector<Reading>({
+      key: (r) => r.host,
+      value: (r) => r.v,
+      timestamp: (r) => r.t,
+      maxRatePerSecond: 5,
+    });
     detector.pushAll([
       { host: 'a', t: 0, v: 10 },
       { host: 'a', t: 1000, v: 14 },
@@ -65,22 +90,46 @@ describe('RateOfChangeDetector', () => {
   });
 
   it('watches one direction when asked', () => {
-    const detector = new RateOfChangeDetector<Reading>({ value: (r) => r.v, timestamp: (r) => r.t, maxRatePerSecond: 1, direction: 'down' });
-    detector.pushAll([{ host: 'a', t: 0, v: 0 }, { host: 'a', t: 1000, v: 50 }, { host: 'a', t: 2000, v: 0 }]);
+    const detector = new RateOfChangeDetector<Reading>({
+      value: (r) => r.v,
+      timestamp: (r) => r.t,
+      maxRatePerSecond: 1,
+      direction: 'down',
+    });
+    detector.pushAll([
+      { host: 'a', t: 0, v: 0 },
+      { host: 'a', t: 1000, v: 50 },
+      { host: 'a', t: 2000, v: 0 },
+    ]);
     expect(detector.drain().map((a) => a.score)).toEqual([-50]);
   });
 
   it('skips and counts a value that is not later than the previous one', () => {
-    const detector = new RateOfChangeDetector<Reading>({ value: (r) => r.v, timestamp: (r) => r.t, maxRatePerSecond: 1 });
-    detector.pushAll([{ host: 'a', t: 10, v: 0 }, { host: 'a', t: 10, v: 100 }]);
+    const detector = new RateOfChangeDetector<Reading>({
+      value: (r) => r.v,
+      timestamp: (r) => r.t,
+      maxRatePerSecond: 1,
+    });
+    detector.pushAll([
+      { host: 'a', t: 10, v: 0 },
+      { host: 'a', t: 10, v: 100 },
+    ]);
     expect(detector.drain()).toEqual([]);
     expect(detector.outOfOrderCount()).toBe(1);
   });
 
   it('restores through the codec', () => {
-    const first = new RateOfChangeDetector<Reading>({ value: (r) => r.v, timestamp: (r) => r.t, maxRatePerSecond: 1 });
+    const first = new RateOfChangeDetector<Reading>({
+      value: (r) => r.v,
+      timestamp: (r) => r.t,
+      maxRatePerSecond: 1,
+    });
     first.push({ host: 'a', t: 0, v: 0 });
-    const second = new RateOfChangeDetector<Reading>({ value: (r) => r.v, timestamp: (r) => r.t, maxRatePerSecond: 1 });
+    const second = new RateOfChangeDetector<Reading>({
+      value: (r) => r.v,
+      timestamp: (r) => r.t,
+      maxRatePerSecond: 1,
+    });
     second.restore(decode(encode(first.snapshot())) as RateOfChangeSnapshot);
     second.push({ host: 'a', t: 1000, v: 10 });
     expect(second.drain().map((a) => a.score)).toEqual([10]);

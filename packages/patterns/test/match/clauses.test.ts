@@ -1,8 +1,9 @@
 /**
  * Tests of handler clauses: first match wins, narrowing, and each noMatch behaviour.
  */
+
+import { clauses, clausesFor, P } from '@starweave/patterns';
 import { describe, expect, it } from 'vitest';
-import { P, clauses, clausesFor } from '@starweave/patterns';
 
 type Msg = { type: 'add'; amount: number } | { type: 'reset'; at: number } | { type: 'stop' };
 
@@ -18,7 +19,9 @@ describe('clauses', () => {
 
   it('fails with ERR_BAD_CALL when nothing matches and noMatch is throw', () => {
     const handle = clauses([[{ type: 'add' }, () => 1]], { name: 'counter' });
-    expect(() => handle({ type: 'other' })).toThrow(expect.objectContaining({ code: 'ERR_BAD_CALL' }));
+    expect(() => handle({ type: 'other' })).toThrow(
+      expect.objectContaining({ code: 'ERR_BAD_CALL' }),
+    );
   });
 
   it('returns undefined when nothing matches and noMatch is ignore', () => {
@@ -27,7 +30,9 @@ describe('clauses', () => {
   });
 
   it('calls the noMatch function with the value', () => {
-    const handle = clauses([[{ type: 'add' }, () => 'added']], { noMatch: (value) => `dropped ${JSON.stringify(value)}` });
+    const handle = clauses([[{ type: 'add' }, () => 'added']], {
+      noMatch: (value) => `dropped ${JSON.stringify(value)}`,
+    });
     expect(handle({ type: 'x' })).toBe('dropped {"type":"x"}');
   });
 
@@ -42,7 +47,9 @@ describe('clauses', () => {
   });
 
   it('rejects a clause that is not a pattern and handler pair', () => {
-    expect(() => clauses([[{ type: 'add' }] as never])).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => clauses([[{ type: 'add' }] as never])).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
   });
 
   it('narrows each handler to its pattern (checked by the compiler)', () => {

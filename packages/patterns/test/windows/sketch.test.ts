@@ -1,9 +1,10 @@
 /**
  * Tests of the quantile sketch: relative accuracy against exact quantiles, merging, plain data.
  */
+
+import { QuantileSketch } from '@starweave/patterns';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { QuantileSketch } from '@starweave/patterns';
 
 function exactQuantile(sorted: number[], q: number): number {
   return sorted[Math.floor(q * (sorted.length - 1))]!;
@@ -18,7 +19,10 @@ describe('QuantileSketch', () => {
         (values, q) => {
           const sketch = new QuantileSketch(0.01);
           for (const value of values) sketch.add(value);
-          const exact = exactQuantile([...values].sort((a, b) => a - b), q);
+          const exact = exactQuantile(
+            [...values].sort((a, b) => a - b),
+            q,
+          );
           const estimate = sketch.quantile(q);
           expect(Math.abs(estimate - exact)).toBeLessThanOrEqual(Math.abs(exact) * 0.01 + 1e-9);
         },
@@ -52,6 +56,8 @@ describe('QuantileSketch', () => {
 
   it('returns NaN for an empty sketch and rejects a bad accuracy', () => {
     expect(new QuantileSketch().quantile(0.5)).toBeNaN();
-    expect(() => new QuantileSketch(1)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => new QuantileSketch(1)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
   });
 });
