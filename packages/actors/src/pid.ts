@@ -3,6 +3,10 @@
  * timer. Neither keeps anything alive; a pid of an ended process simply finds nobody.
  */
 
+// Set by Pid's static block, the only code that can reach its private field.
+let bindProcessImpl: (pid: Pid, process: object | undefined) => void;
+let boundProcessImpl: (pid: Pid) => object | undefined;
+
 /**
  * The address of a process: a node name and an integer id, printed like Erlang's `<0.42.0>`.
  * Compare pids with {@link Pid.equals} or by `id` and `node`, never by identity, because a
@@ -13,10 +17,21 @@ export class Pid {
   readonly node: string;
   /** The process number, unique within its node and never reused while the system runs. */
   readonly id: number;
+  // The live process this pid was spawned for, cleared when the process ends, so a send skips
+  // the process table. A private field, so equality checks, JSON and the codec see only node
+  // and id.
+  #process: object | undefined = undefined;
 
   constructor(node: string, id: number) {
     this.node = node;
     this.id = id;
+  }
+
+  static {
+    bindProcessImpl = (pid, process) => {
+      pid.#process = process;
+    };
+    boundProcessImpl = (pid) => pid.#process;
   }
 
   /** Returns true when `other` names the same process. */
@@ -32,6 +47,16 @@ export class Pid {
   toJSON(): string {
     return this.toString();
   }
+}
+
+/** @internal Ties `pid` to its live process record, or unties it with undefined. */
+export function bindProcess(pid: Pid, process: object | undefined): void {
+  bindProcessImpl(pid, process);
+}
+
+/** @internal Returns the live process record tied to `pid`, if any. */
+export function boundProcess(pid: Pid): object | undefined {
+  return boundProcessImpl(pid);
 }
 
 /** A value unique per system that names one monitor, call or timer. */

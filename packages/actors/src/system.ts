@@ -8,7 +8,7 @@ import type { DemonitorOptions, Dest } from './context.js';
 import { StarweaveError, checkTimeout, describe, invalidArgument } from './errors.js';
 import { type Logger, pinoLogger } from './logger.js';
 import type { Selected, Selector } from './match.js';
-import { Pid, Ref } from './pid.js';
+import { Pid, Ref, bindProcess, boundProcess } from './pid.js';
 import {
   type DownMessage,
   type ExitMessage,
@@ -148,6 +148,7 @@ export class ActorSystem {
     });
     this.root.markStarted();
     this.table.set(this.root.pid.id, this.root);
+    bindProcess(this.root.pid, this.root);
   }
 
   /** The pid of the system's root process, the caller of operations made outside processes. */
@@ -198,6 +199,7 @@ export class ActorSystem {
       mailboxWarning: options?.mailboxWarning ?? this.defaultMailboxWarning,
     });
     this.table.set(proc.pid.id, proc);
+    bindProcess(proc.pid, proc);
     if (name !== undefined) {
       proc.name = name;
       this.names.set(name, proc);
@@ -221,8 +223,7 @@ export class ActorSystem {
   sendFrom(sender: Proc, dest: Dest, message: unknown): void {
     let target: Proc | undefined;
     if (dest instanceof Pid) {
-      if (dest.node !== this.node) return;
-      target = this.table.get(dest.id);
+      target = this.procOf(dest);
     } else if (typeof dest === 'string') {
       target = this.names.get(dest);
       if (target === undefined) {
@@ -246,6 +247,14 @@ export class ActorSystem {
     }
     if (this.replies.route(message)) return;
     target.deliver(message);
+  }
+
+  // Finds the live process of `pid` in this system: the record tied to the pid object at spawn
+  // when there is one, else a table lookup, as for a decoded pid (a new object).
+  private procOf(pid: Pid): Proc | undefined {
+    const bound = boundProcess(pid) as Proc | undefined;
+    if (bound !== undefined && bound.system === this) return bound;
+    return pid.node === this.node ? this.table.get(pid.id) : undefined;
   }
 
   private intercept(from: Pid, target: Proc, message: unknown): void {
@@ -464,6 +473,7 @@ export class ActorSystem {
     if (proc === this.root) proc.failExternalWait();
     else proc.dropWait();
     this.table.delete(proc.pid.id);
+    bindProcess(proc.pid, undefined);
     // Names and keys are released before monitors fire, so a DOWN handler can re-register.
     if (proc.name !== undefined) {
       this.names.delete(proc.name);
@@ -610,7 +620,7 @@ export class ActorSystem {
 
   /** Resolves a pid or name to a live pid, or undefined. */
   resolve(dest: Dest): Pid | undefined {
-    if (dest instanceof Pid) return this.table.has(dest.id) && dest.node === this.node ? dest : undefined;
+    if (dest instanceof Pid) return this.procOf(dest) === undefined ? undefined : dest;
     if (typeof dest === 'string') return this.names.get(dest)?.pid;
     return invalidArgument('dest', 'a Pid or a registered name', dest);
   }

@@ -67,6 +67,42 @@ describe('ActorSystem.send', () => {
     expect(() => system.send(pid, 'late')).not.toThrow();
   });
 
+  it('delivers to a copy of a pid made from its node and id', async () => {
+    const system = newSystem();
+    const { pid, got } = collector(system);
+
+    system.send(new Pid(pid.node, pid.id), 'by copy');
+    await settle(system);
+
+    expect(got).toEqual(['by copy']);
+  });
+
+  it('drops a message to a dead pid and to a copy of it', async () => {
+    const system = newSystem();
+    const { pid, got } = collector(system);
+    system.exit(pid, 'kill');
+
+    system.send(pid, 'late');
+    system.send(new Pid(pid.node, pid.id), 'late copy');
+    await settle(system);
+
+    expect(system.isAlive(pid)).toBe(false);
+    expect(got).toEqual([]);
+  });
+
+  it('finds a process only in the system that spawned it', async () => {
+    const first = newSystem();
+    const second = newSystem();
+    const { pid, got } = collector(first);
+
+    expect(first.resolve(pid)).toBe(pid);
+    second.send(pid, 'from the second system');
+    await settle(first);
+    await settle(second);
+
+    expect(got).toEqual([]);
+  });
+
   it('drops a message to a pid of another node without an error', () => {
     const system = newSystem();
 
