@@ -1,7 +1,7 @@
 /**
- * The transport to one Python worker process: it starts `<python> -m starweave_bridge`, sends
- * frames on file descriptor 3, reads them from descriptor 4, turns stdout and stderr into log
- * lines, and runs the handshake. Supervision, calls and batching are built on top of it.
+ * The transport to one Python worker: it starts `<python> -m starweave_bridge`, carries frames
+ * on file descriptors 3 and 4 or over ZeroMQ, turns stdout and stderr into log lines, and runs
+ * the handshake. Supervision, calls and batching are built on top of it.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
@@ -14,7 +14,7 @@ import {
   StarweaveError,
   silentLogger,
 } from '@starweave/actors';
-import { encodeFrameHeader, FrameDecoder } from './frame-decoder.js';
+import { type ChannelListener, type FrameChannel, PipeChannel } from './channel.js';
 import {
   checkHello,
   checkWorkerFrame,
@@ -24,18 +24,44 @@ import {
   type WorkerFrame,
   type WorkerHello,
 } from './frames.js';
+import { describeInterpreterProblem, probeInterpreter } from './interpreter-check.js';
 import { readLines } from './line-reader.js';
-import { defaultPythonPath } from './python-path.js';
+import { defaultPython, defaultPythonPath } from './python-path.js';
+import { ZmqChannel } from './zmq-channel.js';
+import { ZmqRouter } from './zmq-router.js';
+
+/** The ZeroMQ options of a worker whose frames travel over ZeroMQ. */
+export interface ZmqTransportOptions {
+  /**
+   * The address at which Node binds its ROUTER socket: `tcp://HOST:PORT` (port 0 picks a free one) or
+   * `ipc://PATH`. Workers in one Node process may share an endpoint.
+   */
+  endpoint: string;
+  /**
+   * False for a worker started elsewhere (on another machine) that connects to `endpoint`
+   * by itself with `--zmq` and `--name` equal to this transport's `name`. Default true: Node
+   * starts the worker with `--zmq <bound endpoint>`.
+   */
+  spawn?: boolean;
+}
 
 /** Options of {@link WorkerTransport.start}. */
 export interface WorkerTransportOptions {
   /** Python modules whose `@handler` functions the worker offers. */
   handlers: readonly string[];
-  /** The interpreter. Default: `STARWEAVE_PYTHON` from the environment, else `python3`. */
+  /**
+   * The interpreter. Default: `STARWEAVE_PYTHON` from the environment, else `/usr/bin/python3`
+   * when it exists, else `python3` from `PATH`.
+   */
   python?: string;
   /** The folder that contains `starweave_bridge`. Default: {@link defaultPythonPath}. */
   pythonPath?: string;
-  /** The worker name in its `hello`. Default: `python-<pid>`, chosen by the worker. */
+  /** More folders for `PYTHONPATH`, after `pythonPath`, where handler modules live. */
+  handlerPaths?: readonly string[];
+  /**
+   * The worker name in its `hello`, and its ZeroMQ identity. Default: `python-<pid>`, chosen
+   * by the worker; over ZeroMQ a name unique in this Node process.
+   */
   name?: string;
   /** The largest frame body in bytes; the handshake takes the smaller of both sides. */
   maxFrameBytes?: number;
@@ -45,11 +71,15 @@ export interface WorkerTransportOptions {
   args?: readonly string[];
   /** Extra environment variables for the worker. */
   env?: Record<string, string>;
+  /** A command that wraps the interpreter, such as `['taskset', '-c', '0']`. */
+  commandPrefix?: readonly string[];
+  /** Carries frames over ZeroMQ instead of file descriptors 3 and 4. */
+  zmq?: ZmqTransportOptions;
   /** The logger of stdout and stderr lines, `log` frames and channel errors. Default: silent. */
   logger?: Logger;
 }
 
-/** The exit status or signal of a worker process. */
+/** The end of a worker process: its exit status or signal, both null for a remote worker. */
 export interface WorkerExit {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -63,9 +93,9 @@ export interface WorkerTransportEvents {
   stdout: [string];
   /** One line the worker wrote to stderr. */
   stderr: [string];
-  /** A bad frame from the worker; ERR_DECODE means the framing is lost and the worker killed. */
+  /** A bad frame from the worker; a fatal ERR_DECODE on pipes means the worker was killed. */
   channelError: [StarweaveError];
-  /** The worker process ended and its output has been read. */
+  /** The worker process ended (its output has been read), or a remote session ended. */
   exit: [WorkerExit];
 }
 
@@ -75,6 +105,8 @@ const STOP_AFTER_FAILED_START_MS = 1_000;
 const STDERR_TAIL_LINES = 20;
 const MODULE_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 
+let zmqNames = 0;
+
 /**
  * A running Python worker and its frame channel. Start one with {@link WorkerTransport.start};
  * it resolves after the handshake.
@@ -83,8 +115,10 @@ const MODULE_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
  * ```ts
  * import { WorkerTransport } from '@starweave/ml-bridge';
  * const worker = await WorkerTransport.start({ handlers: ['starweave_bridge.examples'] });
- * worker.on('frame', (frame) => console.log(frame)); // { type: 'response', id: 1, result: 3 }
+ * const answer = new Promise((resolve) => worker.once('frame', resolve));
  * worker.send({ type: 'request', id: 1, handler: 'sum', payload: [1, 2], deadline: null });
+ * console.log(await answer); // { type: 'response', id: 1, result: 3 }
+ * await worker.close();
  * ```
  */
 export class WorkerTransport extends EventEmitter<WorkerTransportEvents> {
@@ -95,77 +129,76 @@ export class WorkerTransport extends EventEmitter<WorkerTransportEvents> {
   /** Resolves when the process has ended and its output has been read. */
   readonly exited: Promise<WorkerExit>;
 
-  private readonly child: ChildProcess;
-  private readonly input: Writable;
+  private readonly options: WorkerTransportOptions;
   private readonly logger: Logger;
+  private readonly python: string;
   private codec: Codec;
-  private readonly decoder: FrameDecoder;
+  private child: ChildProcess | undefined;
+  private channel!: FrameChannel;
+  private router: ZmqRouter | undefined;
+  private identity: string | undefined;
   private readonly stderrTail: string[] = [];
   private exitInfo: WorkerExit | undefined;
+  private resolveExited!: (exit: WorkerExit) => void;
+  private spawnError: Error | undefined;
   private onHandshakeFrame: ((frame: WorkerFrame) => void) | undefined;
 
   private constructor(options: WorkerTransportOptions) {
     super();
+    this.options = options;
     this.logger = options.logger ?? silentLogger;
+    this.python = options.python ?? defaultPython();
     this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
     this.codec = new Codec({ maxBytes: this.maxFrameBytes });
-    this.decoder = new FrameDecoder({
-      maxFrameBytes: this.maxFrameBytes,
-      onFrame: (body) => this.receive(body),
-      onError: (error) => this.reportChannelError(error),
-    });
-
-    this.child = spawnWorker(options, this.maxFrameBytes);
-    this.input = this.child.stdio[3] as Writable;
-    const output = this.child.stdio[4] as Readable;
-    // A write after the worker died fails with EPIPE; the exit event reports the death.
-    this.input.on('error', () => {});
-    output.on('data', (chunk: Buffer) => this.decoder.push(chunk));
-    readLines(this.child.stdout!, (line) => this.onOutputLine('stdout', line));
-    readLines(this.child.stderr!, (line) => this.onOutputLine('stderr', line));
-
     this.exited = new Promise((resolve) => {
-      this.child.on('exit', () => this.input.destroy());
-      this.child.on('close', (code, signal) => {
-        this.exitInfo = { code, signal };
-        this.logger.log(code === 0 ? 'info' : 'warn', 'bridge.worker_exited', {
-          worker: this.hello?.worker,
-          osPid: this.child.pid,
-          code,
-          signal,
-        });
-        this.emit('exit', this.exitInfo);
-        resolve(this.exitInfo);
-      });
+      this.resolveExited = resolve;
     });
   }
 
   /**
    * Starts a worker and runs the handshake. Fails with ERR_PROTOCOL when the worker speaks
-   * another protocol version. Fails with ERR_START_FAILED when the interpreter cannot start, a
-   * handler module fails to import, or the worker exits or sends no hello within
-   * `handshakeTimeoutMs`.
+   * another protocol version. Fails with ERR_START_FAILED when the interpreter cannot start
+   * or is unfit (too old, or missing msgpack or numpy), a handler module fails to import, or
+   * the worker exits or sends no hello within `handshakeTimeoutMs`.
    */
   static async start(options: WorkerTransportOptions): Promise<WorkerTransport> {
     checkOptions(options);
     const transport = new WorkerTransport(options);
+    const timeoutMs = options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
+    const handshake = transport.open().then(() => transport.handshake(timeoutMs));
     try {
-      await transport.handshake(options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS);
+      await handshake;
     } catch (error) {
       await transport.stop(STOP_AFTER_FAILED_START_MS);
-      throw error;
+      throw await transport.explainStartFailure(error);
     }
     return transport;
   }
 
-  /** The worker's operating-system process id. */
+  /** The worker's operating-system process id (on its own machine for a remote worker). */
   get osPid(): number | undefined {
-    return this.child.pid;
+    return this.child?.pid ?? this.hello?.pid;
   }
 
-  /** True while the process runs. */
+  /** True for a worker that Node did not start and cannot kill. */
+  get isRemote(): boolean {
+    return this.child === undefined;
+  }
+
+  /** The worker's name: its hello's `worker`, else its ZeroMQ identity or process id. */
+  get workerName(): string {
+    return this.hello?.worker ?? this.identity ?? `pid ${this.child?.pid ?? 'unknown'}`;
+  }
+
+  /** The bound ZeroMQ endpoint, for a worker that uses ZeroMQ. */
+  get endpoint(): string | undefined {
+    return this.router?.endpoint;
+  }
+
+  /** True while the process runs (for a remote worker, while its session lasts). */
   get isRunning(): boolean {
-    return this.exitInfo === undefined && this.child.exitCode === null && !this.child.killed;
+    if (this.exitInfo !== undefined) return false;
+    return this.child === undefined || (this.child.exitCode === null && !this.child.killed);
   }
 
   /**
@@ -174,36 +207,31 @@ export class WorkerTransport extends EventEmitter<WorkerTransportEvents> {
    * full; wait for {@link WorkerTransport.drained} before sending more.
    */
   send(frame: NodeFrame): boolean {
-    if (!this.isRunning || this.input.destroyed) {
+    if (!this.isRunning) {
       throw new StarweaveError(
         'ERR_NOCONNECTION',
-        `cannot send a ${frame.type} frame: worker ${this.describeWorker()} is not running.`,
+        `cannot send a ${frame.type} frame: worker ${this.workerName} is not running.`,
+        { details: { worker: this.workerName } },
       );
     }
-    const body = this.codec.encode(frame);
-    this.input.write(encodeFrameHeader(body.length));
-    return this.input.write(body);
+    return this.channel.write(this.codec.encode(frame));
   }
 
-  /** Resolves when the pipe to the worker can take more frames. */
+  /** Resolves when the channel to the worker can take more frames. */
   drained(): Promise<void> {
-    if (!this.input.writableNeedDrain) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        this.input.off('drain', done);
-        this.input.off('close', done);
-        resolve();
-      };
-      this.input.on('drain', done);
-      this.input.on('close', done);
-    });
+    return this.channel.drained();
   }
 
   /**
    * Stops the worker: sends `shutdown` with `graceMs` for requests in flight, then kills it if
-   * it has not exited `graceMs` plus 2 seconds later. Resolves with how it ended.
+   * it has not exited `graceMs` plus 2 seconds later. Resolves with how it ended. A remote
+   * worker keeps running: its session ends, and a later transport with the same name resumes.
    */
   async close(graceMs = 5000): Promise<WorkerExit> {
+    if (this.child === undefined) {
+      this.finishExit({ code: null, signal: null });
+      return this.exited;
+    }
     if (this.isRunning && this.hello !== undefined) {
       try {
         this.send({ type: 'shutdown', graceMs });
@@ -221,12 +249,84 @@ export class WorkerTransport extends EventEmitter<WorkerTransportEvents> {
     }
   }
 
+  /** Kills the worker process at once (SIGKILL by default); ends a remote worker's session. */
+  kill(signal: NodeJS.Signals = 'SIGKILL'): void {
+    if (this.child === undefined) {
+      this.finishExit({ code: null, signal: null });
+      return;
+    }
+    if (this.exitInfo === undefined && this.child.exitCode === null) this.child.kill(signal);
+  }
+
+  // ---- start ----
+
+  private async open(): Promise<void> {
+    const listener: ChannelListener = {
+      onFrame: (body) => this.receive(body),
+      onError: (error, fatal) => this.reportChannelError(error, fatal),
+    };
+    const zmq = this.options.zmq;
+    if (zmq !== undefined) {
+      this.router = await ZmqRouter.acquire(zmq.endpoint, this.logger);
+      this.identity = this.options.name ?? `python-zmq-${process.pid}-${++zmqNames}`;
+      try {
+        this.channel = new ZmqChannel(this.router, this.identity, this.maxFrameBytes, listener);
+      } catch (error) {
+        await this.router.release();
+        this.router = undefined;
+        throw error;
+      }
+      if (zmq.spawn === false) return;
+    }
+
+    const child = spawnWorker(this.options, this.python, this.maxFrameBytes, this.identity, this.router);
+    this.child = child;
+    child.on('error', (error) => {
+      this.spawnError = error;
+    });
+    if (this.router === undefined) {
+      const pipes = new PipeChannel(
+        child.stdio[3] as Writable,
+        child.stdio[4] as Readable,
+        this.maxFrameBytes,
+        listener,
+      );
+      this.channel = pipes;
+      child.on('exit', () => pipes.destroy());
+    }
+    readLines(child.stdout!, (line) => this.onOutputLine('stdout', line));
+    readLines(child.stderr!, (line) => this.onOutputLine('stderr', line));
+    child.on('close', (code, signal) => this.finishExit({ code, signal }));
+  }
+
+  private finishExit(exit: WorkerExit): void {
+    if (this.exitInfo !== undefined) return;
+    this.exitInfo = exit;
+    this.channel?.end();
+    if (this.router !== undefined) void this.router.release();
+    const clean = exit.code === 0 || (this.child === undefined && exit.signal === null);
+    this.logger.log(clean ? 'info' : 'warn', 'bridge.worker_exited', {
+      worker: this.workerName,
+      osPid: this.osPid,
+      code: exit.code,
+      signal: exit.signal,
+    });
+    this.emit('exit', exit);
+    this.resolveExited(exit);
+  }
+
   /**
-   * Closes the worker's input, which a worker reads as end of file and exits on. Kills it if it
-   * still runs `waitMs` later.
+   * Closes the worker's input, which a pipe worker reads as end of file and exits on. Kills it
+   * if it still runs `waitMs` later.
    */
   private async stop(waitMs: number): Promise<WorkerExit> {
-    this.input.end();
+    if (this.child === undefined) {
+      this.finishExit({ code: null, signal: null });
+      return this.exited;
+    }
+    // A ZeroMQ worker sees no end of file, so it is killed at once.
+    if (this.router !== undefined) this.kill();
+    else this.channel?.end();
     const timer = setTimeout(() => this.kill(), waitMs);
     try {
       return await this.exited;
@@ -235,17 +335,12 @@ export class WorkerTransport extends EventEmitter<WorkerTransportEvents> {
     }
   }
 
-  /** Kills the worker process at once (SIGKILL by default). */
-  kill(signal: NodeJS.Signals = 'SIGKILL'): void {
-    if (this.exitInfo === undefined && this.child.exitCode === null) this.child.kill(signal);
-  }
-
   private handshake(timeoutMs: number): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const finish = (error?: StarweaveError) => {
         clearTimeout(timer);
         this.onHandshakeFrame = undefined;
-        this.child.off('error', onSpawnError);
+        this.child?.off('error', onSpawnError);
         this.off('exit', onExit);
         if (error) reject(error);
         else resolve();
@@ -257,18 +352,51 @@ export class WorkerTransport extends EventEmitter<WorkerTransportEvents> {
         finish(this.startError(`could not start: ${error.message}`, error));
       };
       const onExit = (exit: WorkerExit) => {
+        if (this.spawnError !== undefined) {
+          finish(this.startError(`could not start: ${this.spawnError.message}`, this.spawnError));
+          return;
+        }
         const how = exit.signal ? `signal ${exit.signal}` : `status ${exit.code}`;
         finish(this.startError(`exited with ${how} before the handshake`));
       };
-      this.child.once('error', onSpawnError);
+      this.child?.once('error', onSpawnError);
       this.once('exit', onExit);
+
+      const remembered = this.resumableSession();
       this.onHandshakeFrame = (frame) => {
         try {
+          if (remembered !== undefined && frame.type !== 'hello') {
+            this.resume(remembered);
+            finish();
+            this.emit('frame', frame);
+            return;
+          }
           finish(this.completeHandshake(frame));
         } catch (error) {
           finish(error as StarweaveError);
         }
       };
+      if (remembered !== undefined) {
+        // A remote worker that still runs answers at once; a fresh one sends its hello instead.
+        this.channel.write(this.codec.encode({ type: 'heartbeat', seq: 0 }));
+      }
+    });
+  }
+
+  private resumableSession() {
+    if (this.child !== undefined || this.router === undefined || this.identity === undefined) {
+      return undefined;
+    }
+    return this.router.rememberedSession(this.identity);
+  }
+
+  private resume(session: { hello: WorkerHello; maxFrameBytes: number }): void {
+    this.hello = session.hello;
+    this.agree(session.maxFrameBytes);
+    this.logger.log('info', 'bridge.worker_resumed', {
+      worker: session.hello.worker,
+      osPid: session.hello.pid,
+      endpoint: this.endpoint,
     });
   }
 
@@ -285,36 +413,59 @@ export class WorkerTransport extends EventEmitter<WorkerTransportEvents> {
       hello = checkHello(frame);
     } catch (error) {
       const refusal = (error as StarweaveError).message;
-      this.sendRaw({
-        type: 'error',
-        id: null,
-        code: 'ERR_PROTOCOL',
-        errorType: 'ProtocolError',
-        message: refusal,
-        traceback: null,
-      });
+      this.channel.write(
+        this.codec.encode({
+          type: 'error',
+          id: null,
+          code: 'ERR_PROTOCOL',
+          errorType: 'ProtocolError',
+          message: refusal,
+          traceback: null,
+        }),
+      );
       throw error;
     }
     const agreed = Math.min(this.maxFrameBytes, hello.maxFrameBytes);
-    this.sendRaw({ type: 'hello', protocol: PROTOCOL_VERSION, maxFrameBytes: agreed });
+    this.channel.write(
+      this.codec.encode({ type: 'hello', protocol: PROTOCOL_VERSION, maxFrameBytes: agreed }),
+    );
     this.hello = hello;
-    this.maxFrameBytes = agreed;
-    this.codec = new Codec({ maxBytes: agreed });
-    this.decoder.setMaxFrameBytes(agreed);
+    this.agree(agreed);
+    if (this.router !== undefined && this.identity !== undefined) {
+      this.router.rememberSession(this.identity, { hello, maxFrameBytes: agreed });
+    }
     this.logger.log('info', 'bridge.worker_started', {
       worker: hello.worker,
       osPid: hello.pid,
       handlers: hello.handlers.map((handler) => handler.name),
       maxFrameBytes: agreed,
+      endpoint: this.endpoint,
     });
     return undefined;
   }
 
-  private sendRaw(frame: NodeFrame): void {
-    const body = this.codec.encode(frame);
-    this.input.write(encodeFrameHeader(body.length));
-    this.input.write(body);
+  private agree(maxFrameBytes: number): void {
+    this.maxFrameBytes = maxFrameBytes;
+    this.codec = new Codec({ maxBytes: maxFrameBytes });
+    this.channel.setMaxFrameBytes(maxFrameBytes);
   }
+
+  private async explainStartFailure(error: unknown): Promise<unknown> {
+    if (!isStarweaveError(error, 'ERR_START_FAILED') || this.child === undefined) return error;
+    if (this.hello !== undefined || error.details?.remoteCode !== undefined) return error;
+    const notFound = (this.spawnError as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+    const problem = notFound
+      ? `the Python interpreter ${this.python} was not found. Pass the python option or set ` +
+        'STARWEAVE_PYTHON to an interpreter such as /usr/bin/python3.'
+      : describeInterpreterProblem(this.python, await probeInterpreter(this.python));
+    if (problem === undefined) return error;
+    return new StarweaveError('ERR_START_FAILED', `${error.message}\n${problem}`, {
+      cause: error.cause,
+      details: { ...error.details, python: this.python, problem },
+    });
+  }
+
+  // ---- frames ----
 
   private receive(body: Uint8Array): void {
     let frame: WorkerFrame;
@@ -323,28 +474,48 @@ export class WorkerTransport extends EventEmitter<WorkerTransportEvents> {
     } catch (error) {
       if (!isStarweaveError(error)) throw error;
       if (error.code === 'ERR_PROTOCOL') {
-        this.reportChannelError(error);
+        this.reportChannelError(error, false);
         return;
       }
-      this.reportChannelError(
-        new StarweaveError('ERR_DECODE', `invalid frame from the worker: ${error.message}`, {
-          cause: error,
-        }),
+      const invalid = new StarweaveError(
+        'ERR_DECODE',
+        `invalid frame from the worker: ${error.message}`,
+        { cause: error },
       );
+      this.reportChannelError(invalid, !this.channel.keepsFraming);
       return;
     }
     if (this.onHandshakeFrame) {
       this.onHandshakeFrame(frame);
       return;
     }
+    if (frame.type === 'hello' && this.child === undefined && this.router !== undefined) {
+      this.startNewSession(body);
+      return;
+    }
     if (frame.type === 'log') this.logRemote(frame);
     this.emit('frame', frame);
   }
 
-  private reportChannelError(error: StarweaveError): void {
-    const fatal = error.code === 'ERR_DECODE';
+  /**
+   * A remote worker that sends a hello again has restarted: this session ends (its requests
+   * are lost), and the hello waits on the router for the next transport of that name.
+   */
+  private startNewSession(body: Uint8Array): void {
+    const message = Buffer.allocUnsafe(4 + body.length);
+    message.writeUInt32BE(body.length, 0);
+    message.set(body, 4);
+    this.router!.keepUnclaimed(this.identity!, message);
+    this.logger.log('warn', 'bridge.worker_restarted_remotely', {
+      worker: this.workerName,
+      endpoint: this.endpoint,
+    });
+    this.finishExit({ code: null, signal: null });
+  }
+
+  private reportChannelError(error: StarweaveError, fatal: boolean): void {
     this.logger.log(fatal ? 'error' : 'warn', 'bridge.channel_error', {
-      worker: this.hello?.worker,
+      worker: this.workerName,
       code: error.code,
       message: error.message,
     });
@@ -377,12 +548,8 @@ export class WorkerTransport extends EventEmitter<WorkerTransportEvents> {
       : /^WARNING\b/.test(line)
         ? 'warn'
         : 'info';
-    this.logger.log(level, `bridge.${stream}`, { worker: this.describeWorker(), line });
+    this.logger.log(level, `bridge.${stream}`, { worker: this.workerName, line });
     this.emit(stream, line);
-  }
-
-  private describeWorker(): string {
-    return this.hello?.worker ?? `pid ${this.child.pid ?? 'unknown'}`;
   }
 
   private startError(
@@ -394,16 +561,23 @@ export class WorkerTransport extends EventEmitter<WorkerTransportEvents> {
     const tail = stderr ? `\nLast stderr lines:\n${stderr}` : '';
     return new StarweaveError(
       'ERR_START_FAILED',
-      `Python worker ${this.describeWorker()} ${problem}.${tail}`,
-      { cause, details: { ...details, stderr } },
+      `Python worker ${this.workerName} ${problem}.${tail}`,
+      { cause, details: { ...details, worker: this.workerName, stderr } },
     );
   }
 }
 
-function spawnWorker(options: WorkerTransportOptions, maxFrameBytes: number): ChildProcess {
-  const python = options.python ?? process.env.STARWEAVE_PYTHON ?? 'python3';
-  const pythonPath = options.pythonPath ?? defaultPythonPath();
+function spawnWorker(
+  options: WorkerTransportOptions,
+  python: string,
+  maxFrameBytes: number,
+  identity: string | undefined,
+  router: ZmqRouter | undefined,
+): ChildProcess {
+  const pythonPath = [options.pythonPath ?? defaultPythonPath(), ...(options.handlerPaths ?? [])];
   const inherited = process.env.PYTHONPATH;
+  if (inherited) pythonPath.push(inherited);
+  const name = identity ?? options.name;
   const args = [
     '-m',
     'starweave_bridge',
@@ -411,15 +585,19 @@ function spawnWorker(options: WorkerTransportOptions, maxFrameBytes: number): Ch
     options.handlers.join(','),
     '--max-frame-bytes',
     String(maxFrameBytes),
-    ...(options.name === undefined ? [] : ['--name', options.name]),
+    ...(name === undefined ? [] : ['--name', name]),
+    ...(router === undefined ? [] : ['--zmq', router.endpoint]),
     ...(options.args ?? []),
   ];
-  return spawn(python, args, {
-    stdio: ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'],
+  const prefix = options.commandPrefix ?? [];
+  const [command, ...commandArgs] = [...prefix, python, ...args];
+  const pipes: Array<'pipe'> = router === undefined ? ['pipe', 'pipe'] : [];
+  return spawn(command!, commandArgs, {
+    stdio: ['pipe', 'pipe', 'pipe', ...pipes],
     env: {
       ...process.env,
       ...options.env,
-      PYTHONPATH: inherited ? `${pythonPath}${delimiter}${inherited}` : pythonPath,
+      PYTHONPATH: pythonPath.join(delimiter),
       PYTHONUNBUFFERED: '1',
     },
   });
@@ -427,20 +605,36 @@ function spawnWorker(options: WorkerTransportOptions, maxFrameBytes: number): Ch
 
 function checkOptions(options: WorkerTransportOptions): void {
   const { handlers } = options;
-  if (!Array.isArray(handlers) || handlers.length === 0) {
+  const remote = options.zmq?.spawn === false;
+  if (!remote && (!Array.isArray(handlers) || handlers.length === 0)) {
     throw new StarweaveError(
       'ERR_INVALID_ARGUMENT',
       'invalid handlers: expected a non-empty array of Python module names, such as ' +
         "['starweave_bridge.examples'].",
     );
   }
-  for (const name of handlers) {
+  for (const name of handlers ?? []) {
     if (typeof name !== 'string' || !MODULE_NAME.test(name)) {
       throw new StarweaveError(
         'ERR_INVALID_ARGUMENT',
         `invalid handler module ${JSON.stringify(name)}: expected a dotted Python module name.`,
       );
     }
+  }
+  if (remote && options.name === undefined) {
+    throw new StarweaveError(
+      'ERR_INVALID_ARGUMENT',
+      'invalid name: a remote ZeroMQ worker (zmq.spawn false) needs the name it connects ' +
+        'with, as given to its --name.',
+    );
+  }
+  const zmq = options.zmq;
+  if (zmq !== undefined && (typeof zmq.endpoint !== 'string' || !/^(tcp|ipc):\/\//.test(zmq.endpoint))) {
+    throw new StarweaveError(
+      'ERR_INVALID_ARGUMENT',
+      `invalid zmq.endpoint ${JSON.stringify(zmq.endpoint)}: expected tcp://HOST:PORT or ` +
+        'ipc://PATH.',
+    );
   }
   const max = options.maxFrameBytes;
   if (max !== undefined && (!Number.isSafeInteger(max) || max <= 0)) {
