@@ -193,6 +193,19 @@ describe('seededTest', () => {
     expect((error as Error).message).toContain('seed=201');
   });
 
+  it(
+    'serves as a test body',
+    seededTest(
+      async ({ seed, run }) => {
+        const t = createTestSystem();
+
+        expect(t.seed).toBe(300 + run);
+        expect(seed).toBe(t.seed);
+      },
+      { seed: 300, runs: 2 },
+    ),
+  );
+
   it('runs only the seed in STARWEAVE_SEED', async () => {
     process.env[SEED_ENV] = '555';
     const seeds: number[] = [];
