@@ -43,7 +43,11 @@ def _answer_batch(task, results, inflight):
                             error_frame(request_id, "ERR_BAD_RETURN", "TypeError", message))
         return
     for request_id, result in zip(task.ids, results):
-        inflight.answer(request_id, {"type": "response", "id": request_id, "result": result})
+        if isinstance(result, BaseException):
+            # An exception in place of a result fails that id alone.
+            inflight.answer(request_id, exception_frame(task, request_id, result))
+        else:
+            inflight.answer(request_id, {"type": "response", "id": request_id, "result": result})
 
 
 def _run_stream(task, inflight):
@@ -77,11 +81,21 @@ def fail_task(task, error, inflight):
     pending = inflight.pending_ids(task)
     if not pending:
         return
-    code = getattr(error, "code", None)
-    code = code if isinstance(code, str) and code.startswith("ERR_") else "ERR_REMOTE"
-    text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
     log_event(logging.WARNING, "bridge.request_failed", handler=task.spec.name, ids=pending,
               error_type=type(error).__name__, error=error)
     for request_id in pending:
-        frame = error_frame(request_id, code, type(error).__name__, str(error), text)
-        inflight.answer(request_id, frame)
+        inflight.answer(request_id, _error_frame_of(request_id, error))
+
+
+def exception_frame(task, request_id, error):
+    """Log ``error`` as the failure of one id of a batch and return its error frame."""
+    log_event(logging.WARNING, "bridge.request_failed", handler=task.spec.name, ids=[request_id],
+              error_type=type(error).__name__, error=error)
+    return _error_frame_of(request_id, error)
+
+
+def _error_frame_of(request_id, error):
+    code = getattr(error, "code", None)
+    code = code if isinstance(code, str) and code.startswith("ERR_") else "ERR_REMOTE"
+    text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    return error_frame(request_id, code, type(error).__name__, str(error), text)

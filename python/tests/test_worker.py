@@ -205,6 +205,18 @@ def test_batch_frame_returns_one_response_per_id(worker):
     assert results == {10: 1.0, 11: 4.0, 12: 9.0}
 
 
+def test_batch_item_exception_fails_only_its_id(worker):
+    worker.send({"type": "batch", "ids": [1, 2, 3], "handler": "reciprocal_batch",
+                 "payloads": [2, 0, 4], "deadline": None})
+    assert worker.answer(1)["result"] == 0.5
+    failed = worker.answer(2)
+    assert failed["type"] == "error"
+    assert failed["code"] == "ERR_REMOTE"
+    assert failed["errorType"] == "ZeroDivisionError"
+    assert "ZeroDivisionError" in failed["traceback"]
+    assert worker.answer(3)["result"] == 0.25
+
+
 def test_batch_handler_takes_single_request(worker):
     assert worker.call("square_batch", 5)["result"] == 25.0
 

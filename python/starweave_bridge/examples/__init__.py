@@ -94,6 +94,19 @@ def sleep_batch(payloads, ctx):
     return payloads
 
 
+@handler("reciprocal_batch", batch=True)
+def reciprocal_batch(values):
+    """Return 1 / x for each number; a zero fails only its own request, with the
+    ``ZeroDivisionError`` put in its place in the result list."""
+    results = []
+    for value in values:
+        try:
+            results.append(1 / value)
+        except ZeroDivisionError as error:
+            results.append(error)
+    return results
+
+
 @handler("wrong_batch", batch=True)
 def wrong_batch(values):
     """Return one result too few, to show the batch length check."""
