@@ -8,6 +8,7 @@ import {
   type Pid,
   type Reason,
   isNormalReason,
+  silentLogger,
 } from '@starweave/actors';
 import type { ChildType, RestartType } from './child-spec.js';
 
@@ -76,6 +77,9 @@ export function report(
   child: ReportedChild,
   extra: { reason?: Reason; delayMs?: number } = {},
 ): void {
+  const { logger, telemetry } = reporter.system;
+  // Restarts are a hot path; with nobody to read the report, building it is waste.
+  if (logger === silentLogger && telemetry.listenerCount(event) === 0) return;
   const fields: SupervisorEventFields = {
     supervisor: reporter.pid,
     supervisorName: reporter.name,
@@ -85,10 +89,8 @@ export function report(
     type: child.type,
     ...extra,
   };
-  reporter.system.logger.log(level, event, fields as unknown as Record<string, unknown>);
-  if (reporter.system.telemetry.listenerCount(event) > 0) {
-    reporter.system.telemetry.emit(event, fields);
-  }
+  logger.log(level, event, fields as unknown as Record<string, unknown>);
+  if (telemetry.listenerCount(event) > 0) telemetry.emit(event, fields);
 }
 
 /**
