@@ -8,8 +8,15 @@
 /** Message slots of a mailbox's first segment; each later segment doubles, up to the maximum. */
 const FIRST_SEGMENT = 8;
 
-/** Message slots of the largest segment a push adds (32 KiB of references). */
-const MAX_SEGMENT = 4096;
+/**
+ * Message slots of the largest segment a push adds. At 128 KiB of references and more, V8 (in
+ * Node 20) allocates the array as a large object, which the young-generation collector
+ * promotes without copying, so a long backlog is not copied on every scavenge.
+ */
+const MAX_SEGMENT = 16_384;
+
+/** Message slots of the largest segment an empty mailbox keeps for reuse (8 KiB). */
+const KEPT_SEGMENT = 1024;
 
 /**
  * An array of message slots followed by one slot that contains the next segment (null at the
@@ -94,10 +101,10 @@ export class Mailbox {
 
   // Starts an empty mailbox over at the front of its last segment, so a process that takes
   // each message soon after it arrives reuses one segment. The last message taken sat in the
-  // tail, so head and tail are the same segment here. A joined segment larger than any push
-  // makes is swapped for a small one, so an idle process does not keep it.
+  // tail, so head and tail are the same segment here. A larger segment is swapped for a small
+  // one, so an idle process does not keep the room of its last backlog.
   private reset(): void {
-    if (this.tailCapacity > MAX_SEGMENT) {
+    if (this.tailCapacity > KEPT_SEGMENT) {
       this.tail = newSegment(FIRST_SEGMENT);
       this.tailCapacity = FIRST_SEGMENT;
     }
