@@ -58,10 +58,18 @@ export class KeyState {
   scheduledAt = Number.POSITIVE_INFINITY;
   removed = false;
 
+  /** Returns whether the key holds no partial match and no held match. */
+  isIdle(): boolean {
+    return this.runs.length === 0 && this.held.length === 0;
+  }
+
   constructor(
     readonly key: string | number,
-    /** Position of the event that created this state; orders timers of equal time. */
-    readonly createdSeq: number,
+    /**
+     * Position of the event that last made this state active; orders timers of equal time, so
+     * that a kept idle state and a new one fire in the same order.
+     */
+    public createdSeq: number,
   ) {}
 }
 

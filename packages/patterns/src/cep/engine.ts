@@ -114,6 +114,8 @@ export class CepEngine<E, B extends object = NoBindings> {
   private maxSeen = Number.NEGATIVE_INFINITY;
   private seq = 0;
   private arrival = 0;
+  private idled = 0;
+  private sweepAfter = 1024;
   private closed = false;
 
   constructor(pattern: Pattern<E, B>, options: CepEngineOptions<E, B> = {}) {
@@ -265,9 +267,15 @@ export class CepEngine<E, B extends object = NoBindings> {
   stats(): CepStats {
     return {
       ...this.counters,
-      keys: this.keys.size,
+      keys: this.activeKeys(),
       buffered: this.bufferTimes.length - this.bufferHead,
     };
+  }
+
+  private activeKeys(): number {
+    let active = 0;
+    for (const state of this.keys.values()) if (!state.isIdle()) active += 1;
+    return active;
   }
 
   /** Returns the current event time of the engine (the watermark in event time). */
@@ -336,6 +344,8 @@ export class CepEngine<E, B extends object = NoBindings> {
     if (state === undefined) {
       state = new KeyState(key, this.seq);
       this.keys.set(key, state);
+    } else if (state.isIdle()) {
+      state.createdSeq = this.seq;
     }
     const seq = this.seq;
     this.seq += 1;
@@ -345,12 +355,26 @@ export class CepEngine<E, B extends object = NoBindings> {
 
   /** Schedules the key's next deadline, or removes the key when it has no state left. */
   private settle(state: KeyState): void {
-    if (state.runs.length === 0 && state.held.length === 0) {
-      state.removed = true;
-      this.keys.delete(state.key);
+    if (!state.isIdle()) {
+      this.schedule(state);
       return;
     }
-    this.schedule(state);
+    // Idle keys stay in the map until a sweep, because deleting and recreating the state of a
+    // key that comes back soon costs more than keeping it. A sweep runs once as many keys went
+    // idle as the map held at the last sweep (at least 1024), so idle keys at most double it.
+    state.scheduledAt = Number.POSITIVE_INFINITY;
+    this.idled += 1;
+    if (this.idled > this.sweepAfter) this.sweepIdleKeys();
+  }
+
+  private sweepIdleKeys(): void {
+    for (const state of this.keys.values()) {
+      if (!state.isIdle()) continue;
+      state.removed = true;
+      this.keys.delete(state.key);
+    }
+    this.idled = 0;
+    this.sweepAfter = Math.max(1024, this.keys.size);
   }
 
   private schedule(state: KeyState): void {

@@ -98,6 +98,7 @@ export function writeSnapshot(state: EngineState): CepSnapshot {
 
   const keys: CepSnapshot['keys'] = [];
   for (const keyState of state.keys.values()) {
+    if (keyState.isIdle()) continue;
     const runs: SnapshotRun[] = keyState.runs.map((run) => [
       idOf(run.node),
       run.step,
