@@ -366,6 +366,54 @@ describe('Pattern windows and timeouts', () => {
   });
 });
 
+describe('Pattern timeouts', () => {
+  const timeouts = (pattern: Pattern<Ev, any>, input: Ev[]) =>
+    matchAll(pattern, input, { timestamp: (e) => e.t }).timeouts.map(
+      (timeout) => `${render(timeout as unknown as CepMatch<any>)}@${timeout.timedOutAt}`,
+    );
+
+  it('reports the latest window of a partial match with several open moves', () => {
+    const pattern = Pattern.begin('a', is('a'))
+      .followedBy('b', is('b'))
+      .optional()
+      .within(5, 'step')
+      .followedBy('c', is('c'))
+      .within(10, 'step');
+    expect(timeouts(pattern, [{ id: 'a', t: 0 }])).toEqual(['a@10']);
+  });
+
+  it('reports a loop below its minimum count', () => {
+    const pattern = Pattern.begin('a', is('a')).times(3).within(10);
+    const input = [
+      { id: 'a0', t: 0 },
+      { id: 'a2', t: 2 },
+    ];
+    expect(timeouts(pattern, input)).toEqual(['a0 a2@10', 'a2@12']);
+  });
+
+  it('reports no partial match that a skip strategy discarded', () => {
+    const pattern = Pattern.begin('a', is('a'))
+      .followedBy('b', is('b'))
+      .followedBy('c', is('c'))
+      .within(10);
+    const input = [
+      { id: 'a0', t: 0 },
+      { id: 'b1', t: 1 },
+      { id: 'a2', t: 2 },
+      { id: 'c3', t: 3 },
+    ];
+    expect(timeouts(pattern, input)).toEqual(['a2@12']);
+    expect(timeouts(pattern.skip(AfterMatchSkip.skipPastLastEvent()), input)).toEqual([]);
+  });
+
+  it('reports nothing for a pattern without a window', () => {
+    const pattern = Pattern.begin('a', is('a')).followedBy('b', is('b'));
+    const result = matchAll(pattern, [{ id: 'a', t: 0 }], { timestamp: (e) => e.t });
+    expect(result.timeouts).toEqual([]);
+    expect(result.stats.expired).toBe(0);
+  });
+});
+
 describe('Pattern skip strategies (b+ c on b1 b2 b3 c)', () => {
   const loop = Pattern.begin('b', is('b')).oneOrMore().next('c', is('c'));
   const cases: [string, ReturnType<typeof AfterMatchSkip.noSkip>, string[]][] = [
