@@ -10,7 +10,7 @@ class IgnoredPid extends Pid {
 }
 
 /** Resolved by `start` when `init` chose to ignore: a pid that names no process. */
-export const IGNORE: Pid = Object.freeze(new IgnoredPid('ignore', -1));
+export const IGNORE: Pid = new IgnoredPid('ignore', -1);
 
 /** Returns true when a start function resolved to {@link IGNORE}. */
 export function isIgnored(pid: unknown): boolean {
