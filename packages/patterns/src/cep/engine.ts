@@ -362,7 +362,7 @@ export class CepEngine<E, B extends object = NoBindings> {
     // Idle keys stay in the map until a sweep, because deleting and recreating the state of a
     // key that comes back soon costs more than keeping it. A sweep runs once as many keys went
     // idle as the map held at the last sweep (at least 1024), so idle keys at most double it.
-    state.scheduledAt = Number.POSITIVE_INFINITY;
+    // A timer entry left for the key fires as a no-op, then the key schedules its next deadline.
     this.idled += 1;
     if (this.idled > this.sweepAfter) this.sweepIdleKeys();
   }

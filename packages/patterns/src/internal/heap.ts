@@ -1,6 +1,7 @@
 /**
- * A binary min-heap of timers ordered by time, used by the engines to fire window deadlines
- * without scanning every key.
+ * A binary min-heap of timers ordered by time, then by a tiebreak number, used by the engines
+ * to fire window deadlines without scanning every key. Entries live in parallel arrays, so a
+ * push allocates nothing once the arrays have grown.
  */
 
 /** One scheduled time and what it is for. */
@@ -11,62 +12,84 @@ export interface TimerEntry<T> {
   target: T;
 }
 
-function before(left: TimerEntry<unknown>, right: TimerEntry<unknown>): boolean {
-  return left.time < right.time || (left.time === right.time && left.tiebreak < right.tiebreak);
-}
-
 /** A min-heap of timer entries ordered by time, then by tiebreak. */
 export class TimerHeap<T> {
-  private readonly entries: TimerEntry<T>[] = [];
+  private readonly times: number[] = [];
+  private readonly tiebreaks: number[] = [];
+  private readonly targets: T[] = [];
 
   /** The number of entries, stale ones included. */
   get size(): number {
-    return this.entries.length;
+    return this.times.length;
   }
 
   /** Returns the earliest time, or Infinity when the heap is empty. */
   peekTime(): number {
-    return this.entries.length === 0 ? Number.POSITIVE_INFINITY : this.entries[0]!.time;
+    return this.times.length === 0 ? Number.POSITIVE_INFINITY : this.times[0]!;
   }
 
   /** Adds an entry. */
   push(time: number, target: T, tiebreak = 0): void {
-    const entries = this.entries;
-    const entry = { time, tiebreak, target };
-    entries.push(entry);
-    let index = entries.length - 1;
+    const { times, tiebreaks, targets } = this;
+    let index = times.length;
+    times.push(time);
+    tiebreaks.push(tiebreak);
+    targets.push(target);
     while (index > 0) {
       const parent = (index - 1) >> 1;
-      if (!before(entry, entries[parent]!)) break;
-      entries[index] = entries[parent]!;
+      const parentTime = times[parent]!;
+      if (parentTime < time || (parentTime === time && tiebreaks[parent]! <= tiebreak)) break;
+      times[index] = parentTime;
+      tiebreaks[index] = tiebreaks[parent]!;
+      targets[index] = targets[parent]!;
       index = parent;
     }
-    entries[index] = entry;
+    times[index] = time;
+    tiebreaks[index] = tiebreak;
+    targets[index] = target;
   }
 
   /** Removes and returns the earliest entry, or undefined when empty. */
   pop(): TimerEntry<T> | undefined {
-    const entries = this.entries;
-    const top = entries[0];
-    const last = entries.pop();
-    if (top === undefined || last === undefined || entries.length === 0) return top;
+    const { times, tiebreaks, targets } = this;
+    if (times.length === 0) return undefined;
+    const top = { time: times[0]!, tiebreak: tiebreaks[0]!, target: targets[0]! };
+    const time = times.pop()!;
+    const tiebreak = tiebreaks.pop()!;
+    const target = targets.pop()!;
+    const length = times.length;
+    if (length === 0) return top;
+
     let index = 0;
-    const length = entries.length;
     for (;;) {
       const left = 2 * index + 1;
       if (left >= length) break;
       const right = left + 1;
-      const child = right < length && before(entries[right]!, entries[left]!) ? right : left;
-      if (!before(entries[child]!, last)) break;
-      entries[index] = entries[child]!;
+      let child = left;
+      if (
+        right < length &&
+        (times[right]! < times[left]! ||
+          (times[right] === times[left] && tiebreaks[right]! < tiebreaks[left]!))
+      ) {
+        child = right;
+      }
+      const childTime = times[child]!;
+      if (childTime > time || (childTime === time && tiebreaks[child]! >= tiebreak)) break;
+      times[index] = childTime;
+      tiebreaks[index] = tiebreaks[child]!;
+      targets[index] = targets[child]!;
       index = child;
     }
-    entries[index] = last;
+    times[index] = time;
+    tiebreaks[index] = tiebreak;
+    targets[index] = target;
     return top;
   }
 
   /** Removes every entry. */
   clear(): void {
-    this.entries.length = 0;
+    this.times.length = 0;
+    this.tiebreaks.length = 0;
+    this.targets.length = 0;
   }
 }
