@@ -17,6 +17,7 @@ import {
   type ProcessStatus,
 } from './process.js';
 import { type Reason, formatReason, isNormalReason, isReason } from './reason.js';
+import { ProcessTable } from './process-table.js';
 import { Scheduler } from './scheduler.js';
 import type { ProcessBody, SpawnOptions } from './spawn-options.js';
 import { type Telemetry, createTelemetry } from './telemetry.js';
@@ -113,7 +114,7 @@ export class ActorSystem {
   readonly replies: ReplyRouter;
   /** @internal Timers and call timeouts, on the system clock. */
   readonly deadlines: DeadlineQueue;
-  private readonly table = new Map<number, Proc>();
+  private readonly table = new ProcessTable<Proc>();
   private readonly names = new Map<string, Proc>();
   private readonly monitorsByRef = new Map<number, MonitorEntry>();
   private readonly timers = new Map<number, Deadline>();
