@@ -15,6 +15,7 @@ import {
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type ReferenceMatch, referenceMatches } from './reference.js';
+import { type ReferenceTimeout, referenceTimeouts } from './reference-timeouts.js';
 
 const SEED = 42;
 const RUNS = 120;
@@ -198,7 +199,26 @@ function automatonMatches(pattern: Pattern<Ev, any>, input: Ev[]): ReferenceMatc
   });
 }
 
-const byText = (left: ReferenceMatch, right: ReferenceMatch) =>
+function automatonTimeouts(pattern: Pattern<Ev, any>, input: Ev[]): ReferenceTimeout[] {
+  const names = pattern.steps.filter((step) => step.kind === 'positive').map((step) => step.name);
+  const { timeouts } = matchAll(pattern, input, { timestamp: (e) => e.t });
+  return timeouts.map((timeout) => {
+    const bound: { pos: number; step: number }[] = [];
+    names.forEach((name, step) => {
+      for (const event of (timeout.events as Record<string, Ev[]>)[name]!) {
+        bound.push({ pos: input.indexOf(event), step });
+      }
+    });
+    bound.sort((left, right) => left.pos - right.pos);
+    return {
+      positions: bound.map((item) => item.pos),
+      steps: bound.map((item) => item.step),
+      timedOutAt: timeout.timedOutAt,
+    };
+  });
+}
+
+const byText = (left: object, right: object) =>
   JSON.stringify(left) < JSON.stringify(right) ? -1 : 1;
 
 const SKIPS = ['noSkip', 'skipToNext', 'skipPastLastEvent', 'skipToFirst', 'skipToLast'];
@@ -216,6 +236,9 @@ describe('CepEngine against the reference matcher', () => {
             const actual = automatonMatches(pattern!, input);
             if (skip === 0) {
               expect([...actual].sort(byText)).toEqual([...expected].sort(byText));
+              const expectedTimeouts = referenceTimeouts(pattern!, input, (e) => e.t);
+              const actualTimeouts = automatonTimeouts(pattern!, input);
+              expect(actualTimeouts.sort(byText)).toEqual(expectedTimeouts.sort(byText));
             } else {
               expect(actual).toEqual(expected);
             }

@@ -232,6 +232,8 @@ export class Automaton {
    * partial matches and drops dead runs. `nextSeq` is the position of the next event.
    */
   expire(state: KeyState, now: number, nextSeq: number): void {
+    // A window that never closes stays open even when the input ends (now is Infinity).
+    const closes = (deadline: number) => deadline <= now && deadline !== Number.POSITIVE_INFINITY;
     const runs = state.runs;
     let kept = 0;
     for (let index = 0; index < runs.length; index += 1) {
@@ -244,7 +246,7 @@ export class Automaton {
       if ((modes & END) !== 0) {
         const deadline =
           this.pattern.end === 'notFollowedBy' ? this.absenceDeadline(run) : patternDeadline;
-        if (now >= deadline) {
+        if (closes(deadline)) {
           remaining &= ~END;
           if (this.pattern.end === 'notFollowedBy') {
             this.complete(run.node, run.startSeq, run.startTime, deadline, 2 * nextSeq);
@@ -256,7 +258,7 @@ export class Automaton {
       if ((modes & 1) !== 0) {
         const step = this.steps[run.step]!;
         const deadline = Math.min(patternDeadline, run.anchorTime + step.windowMs);
-        if (now >= deadline) {
+        if (closes(deadline)) {
           remaining &= ~1;
           closedAt = Math.max(closedAt, deadline);
         }
@@ -268,7 +270,7 @@ export class Automaton {
           if ((modes & bit) === 0) continue;
           const target = this.steps[run.step + offset]!;
           const deadline = Math.min(patternDeadline, run.lastTime + target.windowMs);
-          if (now >= deadline) {
+          if (closes(deadline)) {
             remaining &= ~bit;
             closedAt = Math.max(closedAt, deadline);
           }
