@@ -52,8 +52,9 @@ export function referenceTimeouts<E>(
   const windowMs = pattern.windowMs ?? INFINITY;
   const times = events.map(timeOf);
   const last = positives[positives.length - 1]!;
-  const endKind =
-    last.notFollowedBy.length > 0 ? 'absence' : last.notNext.length > 0 ? 'next' : 'none';
+  let endKind: 'absence' | 'next' | 'none' = 'none';
+  if (last.notFollowedBy.length > 0) endKind = 'absence';
+  else if (last.notNext.length > 0) endKind = 'next';
   const found: ReferenceTimeout[] = [];
 
   const stepWindow = (step: number) => positives[step]!.spec.windowMs ?? INFINITY;

@@ -6,7 +6,7 @@
  * negative step to confirm the match. A move ends by its contiguity, by a negative step or when
  * its window closes, and the run ends with its last move.
  */
-import { BufferContext, BufferNode, compareChains, firstNode } from './buffer.js';
+import { BufferContext, BufferNode, compareChains } from './buffer.js';
 import {
   ANY,
   type CompiledPattern,
@@ -45,7 +45,7 @@ export interface Completion {
   startSeq: number;
   startTime: number;
   completedAt: number;
-  /** Orders completions: twice the position of the event that completed it, plus one. */
+  /** The sort key of the completing event: twice its position, plus one (absence: no plus one). */
   order: number;
 }
 
@@ -58,7 +58,7 @@ export class KeyState {
   scheduledAt = Number.POSITIVE_INFINITY;
   removed = false;
 
-  /** Returns whether the key holds no partial match and no held match. */
+  /** Returns whether the key has no partial match and no held match. */
   isIdle(): boolean {
     return this.runs.length === 0 && this.held.length === 0;
   }
@@ -66,8 +66,8 @@ export class KeyState {
   constructor(
     readonly key: string | number,
     /**
-     * Position of the event that last made this state active; orders timers of equal time, so
-     * that a kept idle state and a new one fire in the same order.
+     * Position of the event that last made this state active. It orders timers of equal time,
+     * so a kept idle state and a new one fire in the same order.
      */
     public createdSeq: number,
   ) {}
@@ -509,9 +509,4 @@ function insertSorted(held: Completion[], completion: Completion): void {
   let index = held.length;
   while (index > 0 && compareCompletions(held[index - 1]!, completion) > 0) index -= 1;
   held.splice(index, 0, completion);
-}
-
-/** Returns the position of the first event of the partial match ending at `node`. */
-export function startSeqOf(node: BufferNode): number {
-  return firstNode(node).seq;
 }

@@ -73,13 +73,6 @@ export class Materializer {
   }
 }
 
-/** Returns the first node of the partial match that ends at `node`. */
-export function firstNode(node: BufferNode): BufferNode {
-  let current = node;
-  while (current.prev !== null) current = current.prev;
-  return current;
-}
-
 /** Compares two partial matches by the positions of their events, then by their steps. */
 export function compareChains(left: BufferNode, right: BufferNode): number {
   const a = chainOf(left);
