@@ -19,7 +19,7 @@ const PING = Object.freeze({ type: 'ping' });
 
 /**
  * Starts `children` workers under a oneForOne supervisor, then `samples` times kills a random
- * one and times until the restarted worker has answered a call. Returns the mean and p99 in µs.
+ * one and times until the restarted worker has replied to a call. Returns the mean and p99 in µs.
  */
 export async function restartLatency({ children, samples, seed }) {
   const system = new ActorSystem({ logger: silentLogger });

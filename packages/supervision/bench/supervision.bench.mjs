@@ -1,5 +1,5 @@
 // Supervision benchmarks: restart latency (mean and p99, from a kill to the restarted child
-// answering a call) in a tree of 1000 children under random kills, and DynamicSupervisor
+// replying to a call) in a tree of 1000 children under random kills, and DynamicSupervisor
 // churn (children started and stopped per second), for starweave and Erlang's supervisor
 // (`erl +S 1`). Each measurement runs in a fresh node or erl process.
 
@@ -22,14 +22,22 @@ function plan(quick) {
     {
       name: 'restart latency',
       benchmarks: ['restart-latency', 'restart-latency-p99'],
-      starweave: () => measureInChild(STARWEAVE, 'restartLatency', { children: CHILDREN, samples, seed: SEED }),
+      starweave: () =>
+        measureInChild(STARWEAVE, 'restartLatency', { children: CHILDREN, samples, seed: SEED }),
       erlang: async () => {
-        const [result] = await runErlang(ERLANG_SOURCE, { args: ['restart', CHILDREN, samples, SEED] });
+        const [result] = await runErlang(ERLANG_SOURCE, {
+          args: ['restart', CHILDREN, samples, SEED],
+        });
         return { meanUs: result.mean_us, p99Us: result.p99_us };
       },
       rows: (result) => [
         { benchmark: 'restart-latency', value: result.meanUs, unit: 'µs', higherIsBetter: false },
-        { benchmark: 'restart-latency-p99', value: result.p99Us, unit: 'µs', higherIsBetter: false },
+        {
+          benchmark: 'restart-latency-p99',
+          value: result.p99Us,
+          unit: 'µs',
+          higherIsBetter: false,
+        },
       ],
     },
     {
@@ -41,7 +49,12 @@ function plan(quick) {
         return { perSecond: result.per_second };
       },
       rows: (result) => [
-        { benchmark: 'dynamic-churn', value: result.perSecond, unit: 'children/s', higherIsBetter: true },
+        {
+          benchmark: 'dynamic-churn',
+          value: result.perSecond,
+          unit: 'children/s',
+          higherIsBetter: true,
+        },
       ],
     },
   ];

@@ -4,14 +4,14 @@
  * stops it with a `'shutdown'` exit signal on request, as OTP's application master does.
  */
 import {
+  describe,
   type ExitMessage,
+  isIgnored,
   Pid,
   type ProcessContext,
   type ProcessFunction,
   type Reason,
   StarweaveError,
-  describe,
-  isIgnored,
 } from '@starweave/actors';
 import { startFailureReason } from './start-child.js';
 
@@ -28,7 +28,7 @@ export interface ApplicationModule<C = any, S = any> {
   stop?(state: S): void | Promise<void>;
 }
 
-/** What the master reports to the application controller. */
+/** The callbacks through which the master reports to the application controller. */
 export interface MasterHooks {
   started(root: Pid): void;
   startFailed(reason: Reason): void;

@@ -1,26 +1,28 @@
 /**
- * Application: start applications (each a root supervisor started from a module with its
- * configuration) in order, stop them in reverse order on request or on SIGTERM and SIGINT
- * within a time bound, and report an exit code for the main script to pass to process.exit.
+ * Application: applications started in order, each a root supervisor started from a module
+ * with its configuration. They stop in reverse order on request, or on SIGTERM and SIGINT,
+ * within a time bound, and end with an exit code that the main script passes to process.exit.
  */
 import {
   ActorSystem,
+  describe,
+  invalidArgument,
   type LogLevel,
   type Pid,
   type Reason,
   type Ref,
-  describe,
-  invalidArgument,
 } from '@starweave/actors';
 import {
   type ApplicationModule,
   type MasterHooks,
-  StopApplication,
   masterBody,
+  StopApplication,
 } from './application-master.js';
 
 /** An application to start: a module, or a module with its configuration. */
-export type ApplicationEntry<C = any> = ApplicationModule<C> | { module: ApplicationModule<C>; config: C };
+export type ApplicationEntry<C = any> =
+  | ApplicationModule<C>
+  | { module: ApplicationModule<C>; config: C };
 
 /** Options of `Application.start`. */
 export interface ApplicationOptions {
@@ -44,7 +46,7 @@ export interface ApplicationOptions {
   stopTimeoutMs?: number;
 }
 
-/** Where the applications are in their life. */
+/** The stage the applications are in. */
 export type ApplicationStatus = 'running' | 'stopping' | 'stopped';
 
 /** Applications started together, as `Application.start` returns them. */
@@ -60,7 +62,7 @@ export interface RunningApplications {
   /** Stops the applications in reverse start order and resolves with the exit code. */
   stop(): Promise<number>;
   readonly status: ApplicationStatus;
-  /** Why the applications ended with exit code 1, once they have. */
+  /** The application and reason that made the exit code 1, once the applications ended. */
   readonly failure: { readonly application: string; readonly reason: Reason } | undefined;
   /** Returns the pid of an application's root supervisor while it runs. */
   whereis(name: string): Pid | undefined;
@@ -77,7 +79,10 @@ interface AppRecord {
   settle: ((outcome: 'ok' | 'failed') => void) | null;
 }
 
-function normalizeEntry(entry: unknown, index: number): { module: ApplicationModule; config: unknown } {
+function normalizeEntry(
+  entry: unknown,
+  index: number,
+): { module: ApplicationModule; config: unknown } {
   const where = `apps[${index}]`;
   const candidate =
     entry !== null && typeof entry === 'object' && 'module' in entry
@@ -85,7 +90,11 @@ function normalizeEntry(entry: unknown, index: number): { module: ApplicationMod
       : { module: entry, config: undefined };
   const module = candidate.module as ApplicationModule | null;
   if (module === null || typeof module !== 'object' || typeof module.start !== 'function') {
-    return invalidArgument(where, 'an application module { name, start(ctx, config), stop? } or { module, config }', entry);
+    return invalidArgument(
+      where,
+      'an application module { name, start(ctx, config), stop? } or { module, config }',
+      entry,
+    );
   }
   if (typeof module.name !== 'string' || module.name.length === 0) {
     invalidArgument(`${where}.name`, 'a non-empty string', module.name);
@@ -191,7 +200,7 @@ class ApplicationController implements RunningApplications {
     this.settle(app, 'failed');
   }
 
-  /** A root supervisor exited by itself: the application gave up, so all of them stop. */
+  /** Handles a root supervisor that exited by itself: its application gave up, so all stop. */
   private exited(app: AppRecord, reason: Reason): void {
     if (app.phase === 'stopped') return;
     const wasStopping = app.phase === 'stopping';
@@ -251,7 +260,7 @@ class ApplicationController implements RunningApplications {
 
   /** Keeps the event loop alive until the applications have stopped. */
   keepEventLoopAlive(): void {
-    // The longest delay Node accepts; the timer only holds the loop open.
+    // The longest delay Node accepts; the timer only keeps the loop open.
     this.keepAliveTimer = setInterval(() => {}, 2 ** 31 - 1);
   }
 
@@ -312,23 +321,42 @@ export async function start(
   if (!Array.isArray(apps) || apps.length === 0) {
     invalidArgument('apps', 'a non-empty array of application modules', apps);
   }
-  if (options === null || typeof options !== 'object') invalidArgument('options', 'an options object', options);
+  if (options === null || typeof options !== 'object')
+    invalidArgument('options', 'an options object', options);
   const stopTimeoutMs = options.stopTimeoutMs ?? 30_000;
   if (typeof stopTimeoutMs !== 'number' || !Number.isFinite(stopTimeoutMs) || stopTimeoutMs < 0) {
-    invalidArgument('options.stopTimeoutMs', 'a non-negative number of milliseconds', stopTimeoutMs);
+    invalidArgument(
+      'options.stopTimeoutMs',
+      'a non-negative number of milliseconds',
+      stopTimeoutMs,
+    );
   }
   const signals = options.signals ?? ['SIGTERM', 'SIGINT'];
-  if (!Array.isArray(signals)) invalidArgument('options.signals', 'an array of signal names', signals);
+  if (!Array.isArray(signals))
+    invalidArgument('options.signals', 'an array of signal names', signals);
 
   const records: AppRecord[] = [];
   const names = new Set<string>();
   apps.forEach((entry, index) => {
     const { module, config } = normalizeEntry(entry, index);
     if (names.has(module.name)) {
-      invalidArgument(`apps[${index}].name`, 'a name no other application uses', module.name, `Rename one of the applications called ${describe(module.name)}.`);
+      invalidArgument(
+        `apps[${index}].name`,
+        'a name no other application uses',
+        module.name,
+        `Rename one of the applications called ${describe(module.name)}.`,
+      );
     }
     names.add(module.name);
-    records.push({ module, config, name: module.name, root: undefined, master: undefined, phase: 'starting', settle: null });
+    records.push({
+      module,
+      config,
+      name: module.name,
+      root: undefined,
+      master: undefined,
+      phase: 'starting',
+      settle: null,
+    });
   });
 
   const controller = new ApplicationController(system, records, stopTimeoutMs);

@@ -50,12 +50,20 @@ export class RestartBackoff {
 
   constructor(options: BackoffOptions) {
     if (options === null || typeof options !== 'object') {
-      invalidArgument('options.backoff', 'an object such as { initialMs: 100, maxMs: 30000 }', options);
+      invalidArgument(
+        'options.backoff',
+        'an object such as { initialMs: 100, maxMs: 30000 }',
+        options,
+      );
     }
     this.initialMs = checkNonNegative('initialMs', options.initialMs ?? 100);
     this.maxMs = checkNonNegative('maxMs', options.maxMs ?? 30_000);
     if (this.maxMs < this.initialMs) {
-      invalidArgument('options.backoff.maxMs', `at least initialMs (${this.initialMs})`, this.maxMs);
+      invalidArgument(
+        'options.backoff.maxMs',
+        `at least initialMs (${this.initialMs})`,
+        this.maxMs,
+      );
     }
     const factor = options.factor ?? 2;
     if (typeof factor !== 'number' || !Number.isFinite(factor) || factor < 1) {

@@ -1,10 +1,10 @@
 /**
  * The child management requests of a supervisor (OTP's start_child, terminate_child,
- * restart_child, delete_child, which_children, count_children, get_childspec), each answered
- * with a value or with OTP's error.
+ * restart_child, delete_child, which_children, count_children, get_childspec). Each reply is a
+ * value or OTP's error.
  */
-import { IGNORE, type Pid, isStarweaveError } from '@starweave/actors';
-import { type ResolvedChildSpec, checkSignificant } from './child-spec.js';
+import { IGNORE, isStarweaveError, type Pid } from '@starweave/actors';
+import { checkSignificant, type ResolvedChildSpec } from './child-spec.js';
 import { newRecord } from './child-table.js';
 import {
   childAlreadyPresent,
@@ -17,12 +17,12 @@ import {
 import {
   type ChildCounts,
   type ChildSpecInfo,
-  type SupervisorDescription,
-  type SupervisorReply,
   failed,
   ok,
+  type SupervisorDescription,
+  type SupervisorReply,
 } from './protocol.js';
-import { type SupervisorState, childInfo, startRecord, stopRecord } from './supervisor-state.js';
+import { childInfo, type SupervisorState, startRecord, stopRecord } from './supervisor-state.js';
 
 /** Adds a child spec and starts its child (OTP's start_child). */
 export async function startNewChild(

@@ -2,15 +2,15 @@
  * Child specs: how a supervisor starts, restarts and stops one child, with OTP's defaults and
  * checks (a significant child must not be permanent, nor live under `autoShutdown: 'never'`).
  */
-import { type Pid, type ProcessContext, describe, invalidArgument } from '@starweave/actors';
+import { describe, invalidArgument, type Pid, type ProcessContext } from '@starweave/actors';
 
 /** When a supervisor restarts a child that exited. */
 export type RestartType = 'permanent' | 'transient' | 'temporary';
 
 /**
- * How a supervisor stops a child: `'brutalKill'` kills it at once; a number of milliseconds
- * sends a `'shutdown'` exit signal and kills the child when it has not exited in that time;
- * `'infinity'` sends `'shutdown'` and waits as long as the child takes.
+ * The way a supervisor stops a child. `'brutalKill'` kills it at once. A number of
+ * milliseconds sends a `'shutdown'` exit signal, then kills the child if it has not exited in
+ * that time. `'infinity'` sends `'shutdown'` and waits as long as the child takes.
  */
 export type ShutdownPolicy = 'brutalKill' | number | 'infinity';
 
@@ -24,7 +24,7 @@ export type AutoShutdown = 'never' | 'anySignificant' | 'allSignificant';
  * One child of a supervisor.
  *
  * `start` must start a process linked to `ctx` (the supervisor) and resolve with its pid, as
- * `(ctx) => GenServer.startLink(ctx, Spec, arg)` does; it may resolve to `IGNORE`, and a thrown
+ * `(ctx) => GenServer.startLink(ctx, Spec, arg)` does. It may resolve to `IGNORE`. A thrown
  * error or a rejection is a failed start.
  */
 export interface ChildSpec {
@@ -34,7 +34,7 @@ export interface ChildSpec {
   start: (ctx: ProcessContext) => Promise<Pid>;
   /** When the child is restarted. Default `'permanent'`. */
   restart?: RestartType;
-  /** How the child is stopped. Default 5000 ms for workers, `'infinity'` for supervisors. */
+  /** The shutdown policy. Default 5000 ms for workers, `'infinity'` for supervisors. */
   shutdown?: ShutdownPolicy;
   /** Default `'worker'`. */
   type?: ChildType;

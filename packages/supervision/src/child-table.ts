@@ -41,7 +41,7 @@ export class ChildTable {
     if (record.pid !== undefined) this.byPid.set(record.pid.id, record);
   }
 
-  /** Removes a record and forgets its pid. */
+  /** Removes a record with its pid entry and cancels its pending restart. */
   remove(record: ChildRecord): void {
     const index = this.list.indexOf(record);
     if (index >= 0) this.list.splice(index, 1);
@@ -65,7 +65,7 @@ export class ChildTable {
   /** Returns the record whose process is `pid`. */
   findByPid(pid: Pid): ChildRecord | undefined {
     const record = this.byPid.get(pid.id);
-    return record !== undefined && record.pid?.equals(pid) ? record : undefined;
+    return record?.pid?.equals(pid) ? record : undefined;
   }
 
   /** Returns the records from `record` to the last, in start order. */

@@ -2,7 +2,7 @@
  * DynamicSupervisor options and child specs: Elixir's `max_children`, `extra_arguments` and
  * restart intensity (defaults 3 restarts in 5 seconds), checked and filled with defaults.
  */
-import { type Pid, type ProcessContext, invalidArgument } from '@starweave/actors';
+import { invalidArgument, type Pid, type ProcessContext } from '@starweave/actors';
 import { type BackoffOptions, RestartBackoff } from './backoff.js';
 import type { ChildType, RestartType, ShutdownPolicy } from './child-spec.js';
 import { checkIntensity, checkOptionsObject } from './supervisor-options.js';
@@ -57,7 +57,11 @@ export function resolveDynamicOptions(options: unknown): ResolvedDynamicOptions 
     invalidArgument('options.name', 'a non-empty string', raw.name);
   }
   if (raw.strategy !== undefined && raw.strategy !== 'oneForOne') {
-    invalidArgument('options.strategy', "'oneForOne', the only strategy of a dynamic supervisor", raw.strategy);
+    invalidArgument(
+      'options.strategy',
+      "'oneForOne', the only strategy of a dynamic supervisor",
+      raw.strategy,
+    );
   }
   const maxChildren = raw.maxChildren ?? 'infinity';
   if (

@@ -5,13 +5,13 @@
  */
 import {
   type ExitMessage,
-  GenServer,
+  type GenServer,
   IGNORE,
+  isNormalReason,
   type Pid,
   type ProcessContext,
   type Reason,
   StarweaveError,
-  isNormalReason,
 } from '@starweave/actors';
 import { afterSuspend } from './after-suspend.js';
 import type { BackoffState } from './backoff.js';
@@ -21,12 +21,12 @@ import { childNotFound, childStartFailed, maxChildrenReached } from './errors.js
 import {
   type ChildCounts,
   type ChildInfo,
-  type SupervisorReply,
-  type SupervisorRequest,
   failed,
   ok,
+  type SupervisorReply,
+  type SupervisorRequest,
 } from './protocol.js';
-import { type Reporter, SupervisorEvent, exitLevel, report } from './reports.js';
+import { exitLevel, type Reporter, report, SupervisorEvent } from './reports.js';
 import { RestartIntensity } from './restart-intensity.js';
 import { isExpectedShutdownReason, shutdownChildren } from './shutdown.js';
 import { runStart } from './start-child.js';
@@ -133,10 +133,20 @@ async function stopChildren(state: DynamicState, children: DynamicChild[]): Prom
   }
 }
 
-function childExited(state: DynamicState, child: DynamicChild, reason: Reason): Result | Promise<Result> {
-  report(state.reporter, exitLevel(reason, child.spec.restart), SupervisorEvent.childExited, reported(child), {
-    reason,
-  });
+function childExited(
+  state: DynamicState,
+  child: DynamicChild,
+  reason: Reason,
+): Result | Promise<Result> {
+  report(
+    state.reporter,
+    exitLevel(reason, child.spec.restart),
+    SupervisorEvent.childExited,
+    reported(child),
+    {
+      reason,
+    },
+  );
   const restart = child.spec.restart;
   if (restart === 'permanent' || (restart === 'transient' && !isNormalReason(reason))) {
     return restartChild(state, child, reason, 'exit');
@@ -166,7 +176,11 @@ async function restartChild(
       reason,
       delayMs,
     });
-    self.sendAfter(self.pid, new DynamicRestart(child.key, child.generation, 'start', reason), delayMs);
+    self.sendAfter(
+      self.pid,
+      new DynamicRestart(child.key, child.generation, 'start', reason),
+      delayMs,
+    );
     return { noreply: true, state };
   }
   return startAgain(state, child);
@@ -202,10 +216,15 @@ function runRestart(state: DynamicState, request: DynamicRestart): Result | Prom
     return { noreply: true, state };
   }
   if (request.phase === 'start') return startAgain(state, child);
-  return restartChild(state, child, request.reason, state.options.backoff === null ? 'retry' : 'waited');
+  return restartChild(
+    state,
+    child,
+    request.reason,
+    state.options.backoff === null ? 'retry' : 'waited',
+  );
 }
 
-/** The error for id-based requests, which a dynamic supervisor has no use for (OTP's simple_one_for_one). */
+/** Returns the error for id-based requests, which a dynamic supervisor rejects (OTP's simple_one_for_one). */
 function noIds(supervisor: Pid, request: string): StarweaveError {
   return new StarweaveError(
     'ERR_INVALID_ARGUMENT',

@@ -2,7 +2,16 @@
  * DynamicSupervisor: a supervisor that starts with no children and supervises children started
  * on demand, one for one, with an optional cap on their number (Elixir's DynamicSupervisor).
  */
-import { type Caller, GenServer, type Pid, type Reason, StarweaveError, describe, isPid, isStarweaveError } from '@starweave/actors';
+import {
+  type Caller,
+  describe,
+  GenServer,
+  isPid,
+  isStarweaveError,
+  type Pid,
+  type Reason,
+  StarweaveError,
+} from '@starweave/actors';
 import { resolveChildSpec } from './child-spec.js';
 import {
   type DynamicChildSpec,
@@ -54,7 +63,7 @@ export async function startChild(
 }
 
 /**
- * Stops the child `pid` by its shutdown policy and forgets it. Fails with ERR_NOT_FOUND when
+ * Stops the child `pid` by its shutdown policy and removes it. Fails with ERR_NOT_FOUND when
  * `pid` is not a child of `sup`.
  */
 export async function terminateChild(
@@ -104,4 +113,7 @@ export function stop(
   return GenServer.stop(caller, sup, reason, timeoutMs);
 }
 
-export type { DynamicChildSpec as Spec, DynamicSupervisorOptions as Options } from './dynamic-supervisor-options.js';
+export type {
+  DynamicChildSpec as Spec,
+  DynamicSupervisorOptions as Options,
+} from './dynamic-supervisor-options.js';

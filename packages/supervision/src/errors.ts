@@ -2,7 +2,7 @@
  * The errors of child management, with OTP's meanings: not found, running, restarting, already
  * started or present, a failed start, and a full dynamic supervisor.
  */
-import { type Pid, type Reason, StarweaveError, describe, formatReason } from '@starweave/actors';
+import { describe, formatReason, type Pid, type Reason, StarweaveError } from '@starweave/actors';
 
 /** Names a child in messages: its id, or its pid for a dynamic supervisor. */
 function childName(child: string | Pid): string {

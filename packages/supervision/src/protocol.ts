@@ -5,11 +5,11 @@
 import {
   type AnyProtocol,
   type Caller,
+  checkTimeout,
+  describe,
   GenServer,
   type Pid,
   StarweaveError,
-  checkTimeout,
-  describe,
 } from '@starweave/actors';
 import type { ChildType, ResolvedChildSpec, RestartType, ShutdownPolicy } from './child-spec.js';
 
@@ -23,7 +23,7 @@ export interface ChildInfo {
   readonly restart: RestartType;
 }
 
-/** What `countChildren` returns, as OTP's `count_children`. */
+/** The counts that `countChildren` returns, as OTP's `count_children`. */
 export interface ChildCounts {
   /** Child specs, running or not. */
   readonly specs: number;
@@ -44,7 +44,7 @@ export interface ChildSpecInfo {
   readonly significant: boolean;
 }
 
-/** What a supervisor says about itself, for `Supervisor.tree`. */
+/** A supervisor's description of itself and its children, for `Supervisor.tree`. */
 export interface SupervisorDescription {
   readonly kind: 'supervisor' | 'dynamicSupervisor';
   readonly name: string | undefined;
@@ -81,7 +81,8 @@ export function failed(error: StarweaveError): SupervisorReply<never> {
 /**
  * Sends `request` to the supervisor `sup` (a pid or name) and returns the value of its reply,
  * or raises its error. Fails with ERR_NOPROC when `sup` is not alive. The default timeout is
- * 'infinity', as OTP's supervisor calls: a supervisor answers once a start or stop finishes.
+ * 'infinity', as OTP's supervisor calls, because a supervisor replies only once a start or
+ * stop finishes.
  */
 export async function callSupervisor<T>(
   caller: Caller,

@@ -4,10 +4,10 @@
  */
 import {
   type ActorSystem,
+  isNormalReason,
   type LogLevel,
   type Pid,
   type Reason,
-  isNormalReason,
   silentLogger,
 } from '@starweave/actors';
 import type { ChildType, RestartType } from './child-spec.js';
@@ -46,13 +46,13 @@ export interface SupervisorEventFields {
   restart: RestartType;
   /** Whether the child is a worker or a supervisor. */
   type: ChildType;
-  /** Why the child exited or failed; absent for starts. */
+  /** The reason the child exited or failed, absent for starts. */
   reason?: Reason;
   /** Restart delay from the back-off, in milliseconds, when one applies. */
   delayMs?: number;
 }
 
-/** Who reports: the supervisor's pid, name and system. */
+/** The reporting supervisor: its pid, name and system. */
 export interface Reporter {
   readonly system: ActorSystem;
   readonly pid: Pid;
@@ -78,7 +78,7 @@ export function report(
   extra: { reason?: Reason; delayMs?: number } = {},
 ): void {
   const { logger, telemetry } = reporter.system;
-  // Restarts are a hot path; with nobody to read the report, building it is waste.
+  // Restarts are a hot path, so no report is built when no logger or listener receives it.
   if (logger === silentLogger && telemetry.listenerCount(event) === 0) return;
   const fields: SupervisorEventFields = {
     supervisor: reporter.pid,

@@ -1,19 +1,15 @@
 /**
- * What a supervisor does when a child exits: keep it down or restart it by its restart type,
- * take its siblings down and up again by the strategy, count the restart against the intensity,
- * retry a failed restart, and shut down for intensity or significant children.
+ * Child exits in a supervisor. By its restart type, a child stays down or is restarted, and the
+ * strategy takes its siblings down and up with it. Each restart counts against the intensity, a
+ * failed restart is retried, and the supervisor shuts down past the intensity or when its
+ * significant children end.
  */
-import { type Pid, type Reason, isNormalReason } from '@starweave/actors';
+import { isNormalReason, type Pid, type Reason } from '@starweave/actors';
 import type { ChildRecord } from './child-table.js';
-import { SupervisorEvent, exitLevel, report } from './reports.js';
-import {
-  type SupervisorState,
-  reported,
-  startRecord,
-  stopRecord,
-} from './supervisor-state.js';
+import { exitLevel, report, SupervisorEvent } from './reports.js';
+import { reported, type SupervisorState, startRecord, stopRecord } from './supervisor-state.js';
 
-/** What a supervisor's message handlers return: keep going, or exit with 'shutdown'. */
+/** The results of a supervisor's message handlers: keep going, or exit with 'shutdown'. */
 export type Continue = { noreply: true; state: SupervisorState };
 export type Shutdown = { stop: 'shutdown'; state: SupervisorState };
 
@@ -37,9 +33,15 @@ export function childExited(
   record: ChildRecord,
   reason: Reason,
 ): Continue | Shutdown | Promise<Continue | Shutdown> {
-  report(state.reporter, exitLevel(reason, record.spec.restart), SupervisorEvent.childExited, reported(record), {
-    reason,
-  });
+  report(
+    state.reporter,
+    exitLevel(reason, record.spec.restart),
+    SupervisorEvent.childExited,
+    reported(record),
+    {
+      reason,
+    },
+  );
   const pid = record.pid;
   state.children.setPid(record, undefined);
 

@@ -4,11 +4,11 @@
  * clock, so a VirtualClock drives them in tests.
  */
 import {
+  isShutdownTuple,
   type Pid,
   type ProcessContext,
   type Reason,
   type Ref,
-  isShutdownTuple,
 } from '@starweave/actors';
 import type { RestartType, ShutdownPolicy } from './child-spec.js';
 

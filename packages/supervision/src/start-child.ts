@@ -3,17 +3,17 @@
  * the reason it failed, as OTP's `do_start_child` sorts the results of a start function.
  */
 import {
-  Pid,
-  type ProcessContext,
-  type Reason,
-  StarweaveError,
   describe,
   isIgnored,
   isReason,
   isStarweaveError,
+  Pid,
+  type ProcessContext,
+  type Reason,
+  StarweaveError,
 } from '@starweave/actors';
 
-/** What a start function produced. */
+/** The result of a start function. */
 export type StartOutcome =
   | { readonly pid: Pid }
   | { readonly ignored: true }
@@ -30,9 +30,9 @@ export function startFailureReason(thrown: unknown): Reason {
 }
 
 /**
- * Runs `start(self, ...extra)` and sorts the result. The child is linked to the supervisor
- * even when the start function forgot to link it; a child already dead by then reaches the
- * supervisor as an exit with reason `'noproc'`.
+ * Runs `start(self, ...extra)` and sorts the result. The supervisor links the child even when
+ * the start function did not. A child that is already dead by then reaches the supervisor as an
+ * exit with reason `'noproc'`.
  */
 export async function runStart(
   self: ProcessContext,

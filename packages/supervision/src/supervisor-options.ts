@@ -7,7 +7,7 @@ import { type BackoffOptions, RestartBackoff } from './backoff.js';
 import type { AutoShutdown } from './child-spec.js';
 
 /**
- * Which children a supervisor restarts when one exits and is to be restarted: only that child
+ * The children a supervisor restarts when one exits and is to be restarted: only that child
  * (`oneForOne`), every child (`oneForAll`), or that child and every child started after it
  * (`restForOne`).
  */
@@ -52,10 +52,10 @@ const STRATEGIES: readonly string[] = ['oneForOne', 'oneForAll', 'restForOne'];
 const AUTO_SHUTDOWNS: readonly string[] = ['never', 'anySignificant', 'allSignificant'];
 
 /** Checks the intensity options shared by Supervisor and DynamicSupervisor. */
-export function checkIntensity(options: {
-  maxRestarts?: unknown;
-  maxSeconds?: unknown;
-}): { maxRestarts: number; maxSeconds: number } {
+export function checkIntensity(options: { maxRestarts?: unknown; maxSeconds?: unknown }): {
+  maxRestarts: number;
+  maxSeconds: number;
+} {
   const maxRestarts = options.maxRestarts ?? 3;
   if (typeof maxRestarts !== 'number' || !Number.isInteger(maxRestarts) || maxRestarts < 0) {
     invalidArgument('options.maxRestarts', 'a non-negative integer', maxRestarts);

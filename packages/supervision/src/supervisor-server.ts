@@ -3,8 +3,8 @@
  * their exits and the child management requests, and stops its children in reverse order when
  * it exits. OTP's supervisor is built on gen_server the same way.
  */
-import { type ExitMessage, GenServer, type ProcessContext, type Reason } from '@starweave/actors';
-import type { ResolvedChildSpec } from './child-spec.js';
+import type { ExitMessage, GenServer, ProcessContext, Reason } from '@starweave/actors';
+import { afterSuspend } from './after-suspend.js';
 import {
   childSpecById,
   countChildren,
@@ -14,15 +14,15 @@ import {
   startNewChild,
   terminateChildById,
 } from './child-management.js';
+import type { ResolvedChildSpec } from './child-spec.js';
 import { newRecord } from './child-table.js';
-import { afterSuspend } from './after-suspend.js';
-import { type SupervisorRequest, ok } from './protocol.js';
-import { RestartRequest, childExited, runRestartRequest } from './restarts.js';
+import { ok, type SupervisorRequest } from './protocol.js';
+import { childExited, RestartRequest, runRestartRequest } from './restarts.js';
 import type { ResolvedSupervisorOptions } from './supervisor-options.js';
 import {
-  type SupervisorState,
   childInfo,
   createState,
+  type SupervisorState,
   startRecord,
   stopAll,
 } from './supervisor-state.js';
@@ -79,7 +79,7 @@ async function init(arg: SupervisorArg, self: ProcessContext) {
 }
 
 async function handleCall(request: SupervisorRequest, _from: unknown, state: SupervisorState) {
-  // A stopping supervisor answers nothing; the caller sees it exit, as with OTP.
+  // A stopping supervisor does not reply, so the caller sees it exit, as with OTP.
   if (state.stopping) return { noreply: true as const, state };
   switch (request.type) {
     case 'whichChildren':
@@ -111,7 +111,8 @@ function handleInfo(message: unknown, state: SupervisorState) {
     if (record === undefined) return { noreply: true as const, state };
     return afterSuspend(() => childExited(state, record, message.reason));
   }
-  if (message instanceof RestartRequest) return afterSuspend(() => runRestartRequest(state, message));
+  if (message instanceof RestartRequest)
+    return afterSuspend(() => runRestartRequest(state, message));
   state.self.system.logger.log('warn', 'supervisor.unexpected_message', {
     supervisor: state.self.pid,
     supervisorName: state.options.name,

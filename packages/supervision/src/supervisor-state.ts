@@ -5,10 +5,10 @@
 import type { ProcessContext } from '@starweave/actors';
 import { type ChildRecord, ChildTable } from './child-table.js';
 import type { ChildInfo } from './protocol.js';
-import { type Reporter, SupervisorEvent, report } from './reports.js';
+import { type Reporter, report, SupervisorEvent } from './reports.js';
 import { RestartIntensity } from './restart-intensity.js';
 import { isExpectedShutdownReason, shutdownChild } from './shutdown.js';
-import { type StartOutcome, runStart } from './start-child.js';
+import { runStart, type StartOutcome } from './start-child.js';
 import type { ResolvedSupervisorOptions } from './supervisor-options.js';
 
 /** The state of one supervisor process. */

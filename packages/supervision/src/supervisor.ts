@@ -4,13 +4,13 @@
  */
 import {
   type Caller,
+  describe,
+  formatReason,
   GenServer,
+  isStarweaveError,
   type Pid,
   type Reason,
   StarweaveError,
-  describe,
-  formatReason,
-  isStarweaveError,
 } from '@starweave/actors';
 import { type ChildSpec, resolveChildSpec, resolveChildSpecs } from './child-spec.js';
 import {
@@ -19,8 +19,8 @@ import {
   type ChildSpecInfo,
   callSupervisor,
 } from './protocol.js';
-import { type SupervisorOptions, resolveSupervisorOptions } from './supervisor-options.js';
-import { SupervisorServer, failedToStartChild } from './supervisor-server.js';
+import { resolveSupervisorOptions, type SupervisorOptions } from './supervisor-options.js';
+import { failedToStartChild, SupervisorServer } from './supervisor-server.js';
 
 /** A supervisor to address: its pid or its registered name. */
 export type SupervisorRef = Pid | string;
@@ -141,8 +141,9 @@ export function countChildren(
 /**
  * Adds a child spec and starts its child after the others. Resolves with the pid, or with
  * IGNORE when the start function ignored (the spec is kept unless temporary). Fails with
- * ERR_ALREADY_STARTED when the id is in use (`details.present` when its child is not running),
- * and with ERR_START_FAILED (reason in `cause`) when the start fails; the spec is then dropped.
+ * ERR_ALREADY_STARTED when the id is in use, with `details.present` when its child is not
+ * running. Fails with ERR_START_FAILED (reason in `cause`) when the start fails, and the spec is
+ * then dropped.
  */
 export async function startChild(
   caller: Caller,
@@ -218,8 +219,6 @@ export function stop(
   return GenServer.stop(caller, sup, reason, timeoutMs);
 }
 
-export { tree } from './tree.js';
-export type { SupervisorOptions, Strategy } from './supervisor-options.js';
 export type {
   AutoShutdown,
   ChildSpec as Spec,
@@ -227,3 +226,5 @@ export type {
   RestartType,
   ShutdownPolicy,
 } from './child-spec.js';
+export type { Strategy, SupervisorOptions } from './supervisor-options.js';
+export { tree } from './tree.js';

@@ -6,19 +6,19 @@
  */
 import {
   type Caller,
-  type Pid,
-  type ProcessContext,
-  type TaskHandle,
   callerContext,
   invalidArgument,
+  type Pid,
+  type ProcessContext,
   spawnTask,
+  type TaskHandle,
 } from '@starweave/actors';
-import { type RestartType, type ShutdownPolicy, checkShutdown } from './child-spec.js';
+import { checkShutdown, type RestartType, type ShutdownPolicy } from './child-spec.js';
 import * as DynamicSupervisor from './dynamic-supervisor.js';
 import type { ChildInfo } from './protocol.js';
 import type { SupervisorRef } from './supervisor.js';
 
-/** What a task runs; it gets the task's own context. */
+/** A function a task runs, given the task's own context. */
 export type TaskFunction<T> = (self: ProcessContext) => T | Promise<T>;
 
 /** Options of `TaskSupervisor.startLink`. */
@@ -35,7 +35,7 @@ export interface TaskSupervisorOptions {
 
 /** Options of one task. */
 export interface TaskOptions {
-  /** How the task is stopped when its supervisor stops or terminates it. Default 5000 ms. */
+  /** The task's shutdown policy when its supervisor stops or terminates it. Default 5000 ms. */
   shutdown?: ShutdownPolicy;
 }
 
@@ -50,9 +50,9 @@ function checkFunction(fn: unknown): void {
 }
 
 /**
- * Starts a task of `owner` under `sup`: the supervisor spawns the task process linked to
- * itself, and with `linkOwner` the task links to its owner first thing, so a dead owner ends
- * it at once with `'noproc'`, as Elixir's linked tasks do.
+ * Starts a task of `owner` under `sup`. The supervisor spawns the task process linked to
+ * itself. With `linkOwner`, the task links to its owner first thing, so a dead owner ends it at
+ * once with `'noproc'`, as Elixir's linked tasks do.
  */
 async function startTask<T>(
   caller: Caller,

@@ -2,9 +2,9 @@
  * Supervision tree introspection: a supervisor, its children and, for children that are
  * supervisors themselves, their subtrees, asked of each supervisor in turn.
  */
-import { type Caller, type Pid, callerContext, isStarweaveError } from '@starweave/actors';
+import { type Caller, callerContext, isStarweaveError, type Pid } from '@starweave/actors';
 import type { ChildType, RestartType } from './child-spec.js';
-import { type ChildInfo, type SupervisorDescription, callSupervisor } from './protocol.js';
+import { type ChildInfo, callSupervisor, type SupervisorDescription } from './protocol.js';
 
 /** Whether a child runs, waits for a restart, or is stopped. */
 export type ChildStatus = 'running' | 'restarting' | 'stopped';
@@ -28,14 +28,14 @@ export interface TreeNode {
   readonly type: ChildType;
   readonly restart: RestartType;
   readonly status: ChildStatus;
-  /** The subtree of a running child of type `'supervisor'` that answered. */
+  /** The subtree of a running child of type `'supervisor'` that replied to the request. */
   readonly supervisor?: SupervisorTree;
 }
 
 /**
  * Returns the tree under `sup`: each child with its id, pid, type, restart type and status,
  * and the subtree of every running child supervisor. Each supervisor is asked in turn, with
- * `timeoutMs` per request (default 5000); a child of type `'supervisor'` that does not answer
+ * `timeoutMs` per request (default 5000). A child of type `'supervisor'` that does not reply
  * (it is not a Starweave supervisor, or it exited meanwhile) is listed without a subtree.
  * Fails with ERR_NOPROC when `sup` is not alive.
  */
@@ -68,8 +68,9 @@ async function node(
   child: ChildInfo,
   timeoutMs: number | 'infinity',
 ): Promise<TreeNode> {
-  const status: ChildStatus =
-    child.pid === 'restarting' ? 'restarting' : child.pid === undefined ? 'stopped' : 'running';
+  let status: ChildStatus = 'running';
+  if (child.pid === 'restarting') status = 'restarting';
+  else if (child.pid === undefined) status = 'stopped';
   const pid = child.pid === 'restarting' ? undefined : child.pid;
   const base = { id: child.id, pid, type: child.type, restart: child.restart, status };
   if (child.type !== 'supervisor' || pid === undefined) return base;

@@ -4,21 +4,21 @@
  * own node process, bundled from TypeScript with esbuild.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
+const testDir = fileURLToPath(new URL('.', import.meta.url));
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 // Inside the repository, so that the bundle's imports of third-party packages resolve.
-const outDir = `${here}.generated`;
+const outDir = `${testDir}.generated`;
 const bundle = `${outDir}/signal-app.mjs`;
 
 beforeAll(async () => {
   mkdirSync(outDir, { recursive: true });
   await build({
-    entryPoints: [`${here}fixtures/signal-app.ts`],
+    entryPoints: [`${testDir}fixtures/signal-app.ts`],
     outfile: bundle,
     bundle: true,
     format: 'esm',
@@ -43,6 +43,8 @@ beforeAll(async () => {
   });
 }, 30_000);
 
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
 /** Runs the bundled script, sends `signal` once it is ready, and returns its exit and output. */
 function runScript(args: string[], signal: NodeJS.Signals | null) {
   return new Promise<{ code: number | null; output: string }>((resolve, reject) => {
@@ -62,11 +64,18 @@ function runScript(args: string[], signal: NodeJS.Signals | null) {
 }
 
 describe('Application signal handling in a real process', () => {
-  it.each(['SIGTERM', 'SIGINT'] as const)('stops gracefully on %s and exits with code 0', async (signal) => {
-    const { code, output } = await runScript([], signal);
-    expect(output.split('\n').filter(Boolean)).toEqual(['ready', 'worker stopped', 'exit code 0']);
-    expect(code).toBe(0);
-  });
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'stops gracefully on %s and exits with code 0',
+    async (signal) => {
+      const { code, output } = await runScript([], signal);
+      expect(output.split('\n').filter(Boolean)).toEqual([
+        'ready',
+        'worker stopped',
+        'exit code 0',
+      ]);
+      expect(code).toBe(0);
+    },
+  );
 
   it('exits with code 1 when the root supervisor gives up', async () => {
     const { code, output } = await runScript(['give-up'], null);

@@ -1,21 +1,28 @@
 /**
- * Application: ordered start, reverse-order graceful stop (on request or on a signal, bounded
- * by a timeout), and the exit code: 0 for a stop that completed, 1 when a start failed, a
- * root supervisor gave up or the stop ran out of time.
+ * Application: ordered start, and a graceful stop in reverse order on request or on a signal,
+ * bounded by a timeout. The exit code is 0 for a stop that completed, and 1 when a start
+ * failed, a root supervisor gave up or the stop ran out of time.
  */
-import { describe, expect, it } from 'vitest';
+
 import { MemoryLogger, type Pid, type ProcessContext, VirtualClock } from '@starweave/actors';
 import { Application, type ApplicationModule, Supervisor } from '@starweave/supervision';
+import { describe, expect, it } from 'vitest';
 import { pidOf, turns, useSystems, waitUntil, workerSpec } from './helpers.js';
 
 const makeSystem = useSystems();
 
-/** An application whose root supervisor runs one trapping worker that journals its stop. */
-function journaling(name: string, journal: string[], extra: Partial<ApplicationModule> = {}): ApplicationModule {
+/** Returns an application whose root supervisor runs one trapping worker that journals. */
+function journaling(
+  name: string,
+  journal: string[],
+  extra: Partial<ApplicationModule> = {},
+): ApplicationModule {
   return {
     name,
     start: (ctx: ProcessContext) =>
-      Supervisor.startLink(ctx, [workerSpec(name, journal, {}, { trapExit: true })], { maxRestarts: 1 }),
+      Supervisor.startLink(ctx, [workerSpec(name, journal, {}, { trapExit: true })], {
+        maxRestarts: 1,
+      }),
     stop: () => {
       journal.push(`app-stopped:${name}`);
     },
@@ -24,10 +31,13 @@ function journaling(name: string, journal: string[], extra: Partial<ApplicationM
 }
 
 describe('Application.start', () => {
-  it('starts applications in order and stops them in reverse order with exit code 0', async () => {
+  it('starts in order, stops in reverse, exit code 0', async () => {
     const system = makeSystem();
     const journal: string[] = [];
-    const app = await Application.start(system, [journaling('db', journal), journaling('web', journal)]);
+    const app = await Application.start(system, [
+      journaling('db', journal),
+      journaling('web', journal),
+    ]);
     expect(app.status).toBe('running');
     expect(journal).toEqual(['start:db', 'start:web']);
     expect(system.isAlive(app.whereis('db')!)).toBe(true);
@@ -57,15 +67,22 @@ describe('Application.start', () => {
     expect(seen).toEqual([8080, 'listening on 8080']);
   });
 
-  it('resolves exit code 1, logs the reason and stops started applications when a start fails', async () => {
+  it('stops started applications when a start fails', async () => {
     const logger = new MemoryLogger();
     const system = makeSystem({ logger });
     const journal: string[] = [];
     const broken: ApplicationModule = {
       name: 'broken',
-      start: (ctx) => Supervisor.startLink(ctx, [workerSpec('x', journal, {}, { failStart: new Error('no config') })]),
+      start: (ctx) =>
+        Supervisor.startLink(ctx, [
+          workerSpec('x', journal, {}, { failStart: new Error('no config') }),
+        ]),
     };
-    const app = await Application.start(system, [journaling('db', journal), broken, journaling('web', journal)]);
+    const app = await Application.start(system, [
+      journaling('db', journal),
+      broken,
+      journaling('web', journal),
+    ]);
 
     expect(await app.exitCode).toBe(1);
     expect(app.failure?.application).toBe('broken');
@@ -77,9 +94,15 @@ describe('Application.start', () => {
 
   it('rejects bad arguments with ERR_INVALID_ARGUMENT', async () => {
     const system = makeSystem();
-    await expect(Application.start(system, [])).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
-    const noName = { start: () => Promise.reject(new Error('unused')) } as unknown as ApplicationModule;
-    await expect(Application.start(system, [noName])).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+    await expect(Application.start(system, [])).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+    });
+    const noName = {
+      start: () => Promise.reject(new Error('unused')),
+    } as unknown as ApplicationModule;
+    await expect(Application.start(system, [noName])).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+    });
     const twice = journaling('same', []);
     await expect(Application.start(system, [twice, twice])).rejects.toMatchObject({
       code: 'ERR_INVALID_ARGUMENT',
@@ -92,7 +115,10 @@ describe('an application whose root supervisor gives up', () => {
     const logger = new MemoryLogger();
     const system = makeSystem({ logger });
     const journal: string[] = [];
-    const app = await Application.start(system, [journaling('db', journal), journaling('web', journal)]);
+    const app = await Application.start(system, [
+      journaling('db', journal),
+      journaling('web', journal),
+    ]);
     const root = app.whereis('web')!;
     // maxRestarts is 1: the second crash passes the intensity.
     for (let i = 0; i < 2; i++) {
@@ -103,7 +129,10 @@ describe('an application whose root supervisor gives up', () => {
     expect(await app.exitCode).toBe(1);
     expect(app.failure).toEqual({ application: 'web', reason: 'shutdown' });
     expect(journal).toContain('stop:db');
-    expect(logger.find('application.exited')[0]?.fields).toMatchObject({ application: 'web', reason: 'shutdown' });
+    expect(logger.find('application.exited')[0]?.fields).toMatchObject({
+      application: 'web',
+      reason: 'shutdown',
+    });
   });
 });
 
@@ -123,7 +152,9 @@ describe('stopping on signals', () => {
     const journal: string[] = [];
     const listeners = process.listenerCount('SIGTERM');
     const interrupts = process.listenerCount('SIGINT');
-    const app = await Application.start(system, [journaling('svc', journal)], { handleSignals: true });
+    const app = await Application.start(system, [journaling('svc', journal)], {
+      handleSignals: true,
+    });
     expect(process.listenerCount('SIGTERM')).toBe(listeners + 1);
     expect(process.listenerCount('SIGINT')).toBe(interrupts + 1);
 
@@ -167,6 +198,8 @@ describe('stop timeout', () => {
     clock.advance(1);
     expect(await stopping).toBe(1);
     expect(system.isAlive(root)).toBe(false);
-    expect(logger.find('application.stop_timeout')[0]?.fields).toMatchObject({ application: 'stuck' });
+    expect(logger.find('application.stop_timeout')[0]?.fields).toMatchObject({
+      application: 'stuck',
+    });
   });
 });

@@ -2,9 +2,10 @@
  * Automatic shutdown (OTP 24+): a supervisor with significant children shuts itself down with
  * reason 'shutdown' when any or all of them end by themselves, but not when it stops them.
  */
-import { describe, expect, it } from 'vitest';
+
 import type { Pid, Reason } from '@starweave/actors';
 import { Supervisor } from '@starweave/supervision';
+import { describe, expect, it } from 'vitest';
 import { castExit, pidOf, settle, useSystems, workerSpec } from './helpers.js';
 
 const makeSystem = useSystems();

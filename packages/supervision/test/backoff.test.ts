@@ -1,10 +1,11 @@
 /**
- * Restart back-off, an addition to OTP: off by default; when set, restarts wait for delays
- * that grow by `factor` up to `maxMs`, and intensity counting stays as without it.
+ * Restart back-off, an addition to OTP, off by default. When set, restarts wait for delays that
+ * grow by `factor` up to `maxMs`, and intensity counting stays as without it.
  */
-import { describe, expect, it } from 'vitest';
+
 import { type Pid, type Reason, VirtualClock } from '@starweave/actors';
 import { Supervisor } from '@starweave/supervision';
+import { describe, expect, it } from 'vitest';
 import { RestartBackoff } from '../src/backoff.js';
 import { pidOf, turns, useSystems, workerSpec } from './helpers.js';
 
@@ -20,7 +21,12 @@ describe('RestartBackoff.next', () => {
 
   it('spreads each delay within the jitter and never past maxMs', () => {
     const low = new RestartBackoff({ initialMs: 100, jitter: 0.5, random: () => 0 });
-    const high = new RestartBackoff({ initialMs: 100, maxMs: 120, jitter: 0.5, random: () => 0.999 });
+    const high = new RestartBackoff({
+      initialMs: 100,
+      maxMs: 120,
+      jitter: 0.5,
+      random: () => 0.999,
+    });
     expect(low.next({ attempts: 0, startedAt: 0 }, 0, true)).toBe(50);
     expect(high.next({ attempts: 0, startedAt: 0 }, 0, true)).toBe(120);
   });
@@ -69,7 +75,9 @@ describe('Supervisor with backoff', () => {
       maxSeconds: 60,
       backoff: { initialMs: 100, jitter: 0 },
     });
-    const reason = new Promise<Reason>((resolve) => system.monitor(sup, (down) => resolve(down.reason)));
+    const reason = new Promise<Reason>((resolve) =>
+      system.monitor(sup, (down) => resolve(down.reason)),
+    );
     for (let i = 0; i < 2; i++) {
       system.exit(pidOf(await Supervisor.whichChildren(system, sup), 'a'), 'kill');
       // The reply comes after the supervisor handled the exit and set its timer.

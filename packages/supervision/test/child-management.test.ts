@@ -2,9 +2,10 @@
  * Child management by id, with the errors of OTP's start_child, terminate_child,
  * restart_child, delete_child and count_children.
  */
-import { describe, expect, it } from 'vitest';
+
 import { type Pid, VirtualClock } from '@starweave/actors';
 import { Supervisor } from '@starweave/supervision';
+import { describe, expect, it } from 'vitest';
 import { pidOf, useSystems, waitUntil, workerSpec } from './helpers.js';
 
 const makeSystem = useSystems();
@@ -12,7 +13,10 @@ const makeSystem = useSystems();
 async function startTwo() {
   const system = makeSystem();
   const journal: string[] = [];
-  const sup = await Supervisor.startLink(system, [workerSpec('a', journal), workerSpec('b', journal)]);
+  const sup = await Supervisor.startLink(system, [
+    workerSpec('a', journal),
+    workerSpec('b', journal),
+  ]);
   return { system, journal, sup };
 }
 
@@ -28,7 +32,9 @@ describe('Supervisor.startChild', () => {
   it('fails with ERR_ALREADY_STARTED and the pid when the id runs', async () => {
     const { system, journal, sup } = await startTwo();
     const running = pidOf(await Supervisor.whichChildren(system, sup), 'a');
-    await expect(Supervisor.startChild(system, sup, workerSpec('a', journal))).rejects.toMatchObject({
+    await expect(
+      Supervisor.startChild(system, sup, workerSpec('a', journal)),
+    ).rejects.toMatchObject({
       code: 'ERR_ALREADY_STARTED',
       details: { pid: running },
     });
@@ -37,7 +43,9 @@ describe('Supervisor.startChild', () => {
   it('fails with ERR_ALREADY_STARTED, present, when the id is kept but stopped', async () => {
     const { system, journal, sup } = await startTwo();
     await Supervisor.terminateChild(system, sup, 'a');
-    await expect(Supervisor.startChild(system, sup, workerSpec('a', journal))).rejects.toMatchObject({
+    await expect(
+      Supervisor.startChild(system, sup, workerSpec('a', journal)),
+    ).rejects.toMatchObject({
       code: 'ERR_ALREADY_STARTED',
       details: { present: true },
     });
@@ -52,7 +60,10 @@ describe('Supervisor.startChild', () => {
       workerSpec('c', journal, {}, { failStart: reason }),
     ).catch((error: unknown) => error);
     expect(failure).toMatchObject({ code: 'ERR_START_FAILED', cause: reason });
-    expect((await Supervisor.whichChildren(system, sup)).map((child) => child.id)).toEqual(['a', 'b']);
+    expect((await Supervisor.whichChildren(system, sup)).map((child) => child.id)).toEqual([
+      'a',
+      'b',
+    ]);
   });
 
   it('fails with ERR_INVALID_ARGUMENT for a bad spec, before asking the supervisor', async () => {
@@ -77,7 +88,10 @@ describe('Supervisor.terminateChild', () => {
     const { system, journal, sup } = await startTwo();
     await Supervisor.startChild(system, sup, workerSpec('t', journal, { restart: 'temporary' }));
     await Supervisor.terminateChild(system, sup, 't');
-    expect((await Supervisor.whichChildren(system, sup)).map((child) => child.id)).toEqual(['a', 'b']);
+    expect((await Supervisor.whichChildren(system, sup)).map((child) => child.id)).toEqual([
+      'a',
+      'b',
+    ]);
   });
 
   it('fails with ERR_NOT_FOUND for an unknown id', async () => {
@@ -130,7 +144,9 @@ describe('Supervisor.deleteChild', () => {
 
   it('fails with ERR_RUNNING for a running child and ERR_NOT_FOUND for an unknown id', async () => {
     const { system, sup } = await startTwo();
-    await expect(Supervisor.deleteChild(system, sup, 'a')).rejects.toMatchObject({ code: 'ERR_RUNNING' });
+    await expect(Supervisor.deleteChild(system, sup, 'a')).rejects.toMatchObject({
+      code: 'ERR_RUNNING',
+    });
     await expect(Supervisor.deleteChild(system, sup, 'zzz')).rejects.toMatchObject({
       code: 'ERR_NOT_FOUND',
     });
@@ -194,7 +210,9 @@ describe('Supervisor.countChildren', () => {
     const system = makeSystem();
     const sup = await Supervisor.startLink(system, []);
     await Supervisor.stop(system, sup);
-    await expect(Supervisor.countChildren(system, sup)).rejects.toMatchObject({ code: 'ERR_NOPROC' });
+    await expect(Supervisor.countChildren(system, sup)).rejects.toMatchObject({
+      code: 'ERR_NOPROC',
+    });
   });
 });
 

@@ -2,8 +2,9 @@
  * Child spec and option checks: bad values fail with ERR_INVALID_ARGUMENT naming the field, and
  * the significant-child rules of OTP 24's automatic shutdown are enforced.
  */
-import { describe, expect, it } from 'vitest';
+
 import { Supervisor } from '@starweave/supervision';
+import { describe, expect, it } from 'vitest';
 import { resolveChildSpec, resolveChildSpecs } from '../src/child-spec.js';
 import { resolveSupervisorOptions } from '../src/supervisor-options.js';
 import { useSystems, workerSpec } from './helpers.js';
@@ -28,7 +29,9 @@ describe('resolveChildSpec', () => {
       type: 'worker',
       significant: false,
     });
-    expect(resolveChildSpec({ id: 's', start, type: 'supervisor' }, 'spec').shutdown).toBe('infinity');
+    expect(resolveChildSpec({ id: 's', start, type: 'supervisor' }, 'spec').shutdown).toBe(
+      'infinity',
+    );
   });
 
   it.each([
@@ -49,7 +52,15 @@ describe('resolveChildSpec', () => {
 
 describe('resolveChildSpecs', () => {
   it('rejects a duplicate id', () => {
-    const error = errorOf(() => resolveChildSpecs([{ id: 'a', start }, { id: 'a', start }], 'never'));
+    const error = errorOf(() =>
+      resolveChildSpecs(
+        [
+          { id: 'a', start },
+          { id: 'a', start },
+        ],
+        'never',
+      ),
+    );
     expect(error.code).toBe('ERR_INVALID_ARGUMENT');
     expect(error.message).toContain('children[1].id');
   });

@@ -2,32 +2,33 @@
  * Test helpers for supervision: systems that shut down after each test, waits that poll the
  * event loop, and a worker GenServer that records its starts and stops in a shared journal.
  */
-import { afterEach } from 'vitest';
+
 import {
   ActorSystem,
   type ActorSystemOptions,
+  type Caller,
   GenServer,
   type Pid,
   type ProcessContext,
   type Reason,
   type ServerPid,
-  type Caller,
   silentLogger,
 } from '@starweave/actors';
 import type { ChildSpec } from '@starweave/supervision';
+import { afterEach } from 'vitest';
 
 /**
- * Returns a factory of systems with a silent logger (unless one is given); every system it
- * made is shut down after each test of the calling file.
+ * Returns a factory of systems with a silent logger unless one is given. Each system it makes
+ * is shut down after each test of the calling file.
  */
 export function useSystems(): (options?: ActorSystemOptions) => ActorSystem {
-  const made: ActorSystem[] = [];
+  const systems: ActorSystem[] = [];
   afterEach(async () => {
-    for (const system of made.splice(0)) await system.shutdown();
+    for (const system of systems.splice(0)) await system.shutdown();
   });
   return (options = {}) => {
     const system = new ActorSystem({ logger: silentLogger, ...options });
-    made.push(system);
+    systems.push(system);
     return system;
   };
 }
@@ -60,7 +61,8 @@ export async function settle(system: ActorSystem, limitMs = 2000): Promise<void>
   while (idleTurns < 2) {
     await nextTurn();
     idleTurns = system.isIdle() ? idleTurns + 1 : 0;
-    if (performance.now() - start > limitMs) throw new Error(`system still busy after ${limitMs} ms`);
+    if (performance.now() - start > limitMs)
+      throw new Error(`system still busy after ${limitMs} ms`);
   }
 }
 
@@ -96,7 +98,8 @@ export const Worker: GenServer.Spec<WorkerArg, WorkerArg, WorkerProtocol> = {
   },
   handleCall: (_request, _from, state) => ({ reply: 'pong', state }),
   handleCast(cast, state) {
-    if (cast.type === 'crash') throw cast.reason instanceof Error ? cast.reason : new Error('crash');
+    if (cast.type === 'crash')
+      throw cast.reason instanceof Error ? cast.reason : new Error('crash');
     return { stop: cast.reason, state };
   },
   terminate(_reason, state) {

@@ -6,26 +6,21 @@
  * down after a normal exit, temporary ones gone, counts that match. Past the intensity, the
  * root ends with 'shutdown' and every process of the tree is dead.
  */
-import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import {
-  ActorSystem,
-  type Pid,
-  type Reason,
-  VirtualClock,
-  silentLogger,
-} from '@starweave/actors';
+
+import { ActorSystem, type Pid, type Reason, silentLogger, VirtualClock } from '@starweave/actors';
 import { type ChildSpec, Supervisor, type TreeNode } from '@starweave/supervision';
 import {
+  arbFaultSchedule,
+  arbProcessTree,
   type FaultSchedule,
   type ProcessTree,
   type TreeChild,
-  arbFaultSchedule,
-  arbProcessTree,
   treeIds,
 } from '@starweave/testing';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 import { castExit, workerSpec } from './helpers.js';
-import { type ModelSupervisor, applyExit, modelCounts, treeModel } from './tree-model.js';
+import { applyExit, type ModelSupervisor, modelCounts, treeModel } from './tree-model.js';
 
 const SEED = 42;
 const MAX_SECONDS = 5;
@@ -70,7 +65,7 @@ function specsOf(children: readonly TreeChild[], maxRestarts: number): ChildSpec
   );
 }
 
-/** Returns the live pid of the supervisor that holds child `id`, walking down from `root`. */
+/** Returns the live pid of the supervisor that contains child `id`, from `root` down. */
 async function parentOf(system: ActorSystem, root: Pid, id: string): Promise<Pid | undefined> {
   // Ids are paths such as 's1.s0.w2': each prefix names a supervisor on the way down.
   const parts = id.split('.');
@@ -96,10 +91,10 @@ async function inject(system: ActorSystem, root: Pid, id: string, reason: Reason
   if (sup === undefined) throw new Error(`no running supervisor holds ${id}`);
   const pid = await pidOfChild(system, sup, id);
   if (pid === undefined) throw new Error(`child ${id} has no running process`);
-  const gone = new Promise((resolve) => system.monitor(pid, resolve));
+  const exited = new Promise((resolve) => system.monitor(pid, resolve));
   if (reason === 'kill') system.exit(pid, 'kill');
   else castExit(system, pid, reason);
-  await gone;
+  await exited;
   // The reply comes after the supervisor handled the exit, restarts included.
   await Supervisor.whichChildren(system, sup).catch(() => undefined);
 }
@@ -126,7 +121,13 @@ async function difference(
     if (node.status === 'running' && !system.isAlive(node.pid!)) return `${node.id}: pid not alive`;
     const sub = model.children[i]!.sup;
     if (node.supervisor !== undefined && sub !== undefined) {
-      const found = await difference(system, node.pid!, node.supervisor.children, sub, node.id ?? '');
+      const found = await difference(
+        system,
+        node.pid!,
+        node.supervisor.children,
+        sub,
+        node.id ?? '',
+      );
       if (found !== undefined) return found;
     }
   }
@@ -136,11 +137,15 @@ async function difference(
 async function startCase(testCase: Case) {
   const clock = new VirtualClock();
   const system = new ActorSystem({ logger: silentLogger, clock, seed: testCase.scheduleSeed });
-  const root = await Supervisor.startLink(system, specsOf(testCase.tree.children, testCase.maxRestarts), {
-    strategy: testCase.tree.strategy,
-    maxRestarts: testCase.maxRestarts,
-    maxSeconds: MAX_SECONDS,
-  });
+  const root = await Supervisor.startLink(
+    system,
+    specsOf(testCase.tree.children, testCase.maxRestarts),
+    {
+      strategy: testCase.tree.strategy,
+      maxRestarts: testCase.maxRestarts,
+      maxSeconds: MAX_SECONDS,
+    },
+  );
   return { clock, system, root, model: treeModel(testCase.tree) };
 }
 
@@ -177,7 +182,9 @@ describe('supervision trees under fault schedules', () => {
           faultsApplied += await applyWithinIntensity(testCase, run);
           expect(run.system.isAlive(run.root)).toBe(true);
           const tree = await Supervisor.tree(run.system, run.root);
-          expect(await difference(run.system, run.root, tree.children, run.model, 'root')).toBeUndefined();
+          expect(
+            await difference(run.system, run.root, tree.children, run.model, 'root'),
+          ).toBeUndefined();
         } finally {
           await run.system.shutdown();
         }

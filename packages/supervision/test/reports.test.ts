@@ -2,9 +2,10 @@
  * Supervisor reports: log entries and telemetry events named supervisor.child_started,
  * child_exited, child_restarted and shutdown, carrying the fields of OTP's supervisor reports.
  */
-import { describe, expect, it } from 'vitest';
+
 import { MemoryLogger, type Pid } from '@starweave/actors';
 import { Supervisor, SupervisorEvent, type SupervisorEventFields } from '@starweave/supervision';
+import { describe, expect, it } from 'vitest';
 import { castExit, pidOf, useSystems, workerSpec } from './helpers.js';
 
 const makeSystem = useSystems();
@@ -14,7 +15,11 @@ describe('supervisor reports', () => {
     const logger = new MemoryLogger();
     const system = makeSystem({ logger });
     const events: Array<[string, SupervisorEventFields]> = [];
-    for (const name of [SupervisorEvent.childStarted, SupervisorEvent.childExited, SupervisorEvent.childRestarted]) {
+    for (const name of [
+      SupervisorEvent.childStarted,
+      SupervisorEvent.childExited,
+      SupervisorEvent.childRestarted,
+    ]) {
       system.telemetry.on(name, (event: SupervisorEventFields) => events.push([name, event]));
     }
     const sup = await Supervisor.startLink(system, [workerSpec('a', [])], { name: 'reporting' });
@@ -41,7 +46,12 @@ describe('supervisor reports', () => {
 
     const [exited] = logger.find('supervisor.child_exited');
     expect(exited?.level).toBe('error');
-    expect(exited?.fields).toMatchObject({ supervisor: sup, childId: 'a', childPid: first, reason: 'killed' });
+    expect(exited?.fields).toMatchObject({
+      supervisor: sup,
+      childId: 'a',
+      childPid: first,
+      reason: 'killed',
+    });
   });
 
   it('logs a normal exit of a transient child at info level', async () => {
@@ -49,9 +59,9 @@ describe('supervisor reports', () => {
     const system = makeSystem({ logger });
     const sup = await Supervisor.startLink(system, [workerSpec('t', [], { restart: 'transient' })]);
     const pid: Pid = pidOf(await Supervisor.whichChildren(system, sup), 't');
-    const gone = new Promise((resolve) => system.monitor(pid, resolve));
+    const down = new Promise((resolve) => system.monitor(pid, resolve));
     castExit(system, pid, 'normal');
-    await gone;
+    await down;
     await Supervisor.whichChildren(system, sup);
     const [exited] = logger.find('supervisor.child_exited');
     expect(exited?.level).toBe('info');
@@ -62,15 +72,22 @@ describe('supervisor reports', () => {
     const logger = new MemoryLogger();
     const system = makeSystem({ logger });
     const shutdowns: SupervisorEventFields[] = [];
-    system.telemetry.on(SupervisorEvent.shutdown, (event: SupervisorEventFields) => shutdowns.push(event));
+    system.telemetry.on(SupervisorEvent.shutdown, (event: SupervisorEventFields) =>
+      shutdowns.push(event),
+    );
     const sup = await Supervisor.startLink(system, [workerSpec('a', [])], { maxRestarts: 0 });
     const child = pidOf(await Supervisor.whichChildren(system, sup), 'a');
-    const gone = new Promise((resolve) => system.monitor(sup, resolve));
+    const exited = new Promise((resolve) => system.monitor(sup, resolve));
     system.exit(child, 'kill');
-    await gone;
+    await exited;
 
     expect(shutdowns).toHaveLength(1);
-    expect(shutdowns[0]).toMatchObject({ supervisor: sup, childId: 'a', childPid: child, reason: 'killed' });
+    expect(shutdowns[0]).toMatchObject({
+      supervisor: sup,
+      childId: 'a',
+      childPid: child,
+      reason: 'killed',
+    });
     expect(logger.find('supervisor.shutdown')[0]?.level).toBe('error');
   });
 
@@ -78,7 +95,12 @@ describe('supervisor reports', () => {
     const logger = new MemoryLogger();
     const system = makeSystem({ logger });
     const reason = new Error('bad config');
-    await Supervisor.startLink(system, [workerSpec('a', [], {}, { failStart: reason })]).catch(() => {});
-    expect(logger.find('supervisor.start_error')[0]?.fields).toMatchObject({ childId: 'a', reason });
+    await Supervisor.startLink(system, [workerSpec('a', [], {}, { failStart: reason })]).catch(
+      () => {},
+    );
+    expect(logger.find('supervisor.start_error')[0]?.fields).toMatchObject({
+      childId: 'a',
+      reason,
+    });
   });
 });

@@ -3,9 +3,10 @@
  * many milliseconds for the child to exit, then kills it; 'infinity' waits as long as it takes;
  * 'brutalKill' kills at once. Measured on a VirtualClock.
  */
-import { describe, expect, it } from 'vitest';
+
 import { MemoryLogger, type Pid, VirtualClock } from '@starweave/actors';
 import { type ShutdownPolicy, Supervisor } from '@starweave/supervision';
+import { describe, expect, it } from 'vitest';
 import { pidOf, settle, turns, useSystems, waitUntil, workerSpec } from './helpers.js';
 
 const makeSystem = useSystems();

@@ -3,9 +3,16 @@
  * for their result, unlinked tasks whose crash only fails the await, fire-and-forget children,
  * and tasks that are temporary unless asked otherwise. Handles are the actors package's tasks.
  */
-import { describe, expect, it } from 'vitest';
-import { GenServer, type Pid, type ProcessContext, Task, isStarweaveError } from '@starweave/actors';
+
+import {
+  GenServer,
+  isStarweaveError,
+  type Pid,
+  type ProcessContext,
+  Task,
+} from '@starweave/actors';
 import { TaskSupervisor } from '@starweave/supervision';
+import { describe, expect, it } from 'vitest';
 import { settle, useSystems, waitUntil } from './helpers.js';
 
 const makeSystem = useSystems();
@@ -16,7 +23,7 @@ describe('TaskSupervisor.async', () => {
     const sup = await TaskSupervisor.startLink(system);
     const task = await TaskSupervisor.async(system, sup, async () => 6 * 7);
     expect(await Task.await(system, task)).toBe(42);
-    // Tasks are temporary: once done, the supervisor forgets them.
+    // Tasks are temporary: once done, the supervisor removes them.
     await settle(system);
     expect(await TaskSupervisor.children(system, sup)).toEqual([]);
   });
@@ -29,7 +36,7 @@ describe('TaskSupervisor.async', () => {
     expect(system.processInfo(task.pid)?.links.some((pid) => pid.equals(sup))).toBe(true);
   });
 
-  it('links the task to its caller, so a crash ends a caller that does not trap exits', async () => {
+  it('ends a non-trapping caller when the task crashes', async () => {
     const system = makeSystem();
     const sup = await TaskSupervisor.startLink(system);
     const failure = new Error('task failed');
@@ -39,7 +46,9 @@ describe('TaskSupervisor.async', () => {
       });
       await self.receive();
     });
-    const ownerReason = await new Promise((resolve) => system.monitor(owner, (down) => resolve(down.reason)));
+    const ownerReason = await new Promise((resolve) =>
+      system.monitor(owner, (down) => resolve(down.reason)),
+    );
     expect(ownerReason).toBe(failure);
     expect(system.isAlive(sup)).toBe(true);
   });
@@ -67,7 +76,7 @@ describe('TaskSupervisor.async', () => {
 });
 
 describe('TaskSupervisor.asyncNolink', () => {
-  it('fails Task.await with ERR_CALL_EXIT and the reason when the task crashes, sparing the caller', async () => {
+  it('fails Task.await with ERR_CALL_EXIT on a crash', async () => {
     const system = makeSystem();
     const sup = await TaskSupervisor.startLink(system);
     const reason = new Error('bad input');
@@ -99,7 +108,11 @@ describe('Task.await and Task.yield on supervised tasks', () => {
     const system = makeSystem();
     const sup = await TaskSupervisor.startLink(system);
     let finish!: (value: string) => void;
-    const task = await TaskSupervisor.async(system, sup, () => new Promise<string>((resolve) => (finish = resolve)));
+    const task = await TaskSupervisor.async(
+      system,
+      sup,
+      () => new Promise<string>((resolve) => (finish = resolve)),
+    );
 
     await expect(Task.await(system, task, 10)).rejects.toMatchObject({ code: 'ERR_CALL_TIMEOUT' });
     finish('late');

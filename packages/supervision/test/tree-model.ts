@@ -25,7 +25,10 @@ export interface ModelSupervisor {
 export type FaultEffect = 'applied' | 'absent' | 'past-intensity';
 
 /** Builds the model of a freshly started supervisor with `children`. */
-export function startModel(strategy: RestartStrategy, children: readonly TreeChild[]): ModelSupervisor {
+export function startModel(
+  strategy: RestartStrategy,
+  children: readonly TreeChild[],
+): ModelSupervisor {
   return {
     strategy,
     children: children.map((spec) => ({
@@ -42,7 +45,7 @@ export function treeModel(tree: ProcessTree): ModelSupervisor {
   return startModel(tree.strategy, tree.children);
 }
 
-/** Finds the running supervisor that holds child `id`, with the child. */
+/** Finds the running supervisor that contains child `id`, with the child. */
 export function locate(
   model: ModelSupervisor,
   id: string,
@@ -74,10 +77,12 @@ export function applyExit(
   if (found === undefined || found.child.status !== 'running') return 'absent';
   const { parent, child } = found;
   const abnormal = !(reason === 'normal' || reason === 'shutdown');
-  const restarts = child.spec.restart === 'permanent' || (child.spec.restart === 'transient' && abnormal);
+  const restarts =
+    child.spec.restart === 'permanent' || (child.spec.restart === 'transient' && abnormal);
 
   if (!restarts) {
-    if (child.spec.restart === 'temporary') parent.children.splice(parent.children.indexOf(child), 1);
+    if (child.spec.restart === 'temporary')
+      parent.children.splice(parent.children.indexOf(child), 1);
     else child.status = 'stopped';
     return 'applied';
   }

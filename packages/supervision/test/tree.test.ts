@@ -2,9 +2,10 @@
  * Supervisor.tree: the whole supervision tree with ids, pids, types, restart types and
  * statuses, descending into child supervisors of either kind.
  */
-import { describe, expect, it } from 'vitest';
+
 import { type Pid, VirtualClock } from '@starweave/actors';
 import { DynamicSupervisor, Supervisor } from '@starweave/supervision';
+import { describe, expect, it } from 'vitest';
 import { pidOf, useSystems, workerSpec } from './helpers.js';
 
 const makeSystem = useSystems();
@@ -21,9 +22,16 @@ describe('Supervisor.tree', () => {
           id: 'pipeline',
           type: 'supervisor',
           start: (ctx) =>
-            Supervisor.startLink(ctx, [workerSpec('reader', journal), workerSpec('writer', journal, { restart: 'transient' })], {
-              strategy: 'restForOne',
-            }),
+            Supervisor.startLink(
+              ctx,
+              [
+                workerSpec('reader', journal),
+                workerSpec('writer', journal, { restart: 'transient' }),
+              ],
+              {
+                strategy: 'restForOne',
+              },
+            ),
         },
         { id: 'sessions', type: 'supervisor', start: (ctx) => DynamicSupervisor.startLink(ctx) },
         workerSpec('off', journal, {}, { ignore: true }),
@@ -34,7 +42,12 @@ describe('Supervisor.tree', () => {
     const session = await DynamicSupervisor.startChild(system, sessions, workerSpec('s', journal));
 
     const tree = await Supervisor.tree(system, 'root');
-    expect(tree).toMatchObject({ pid: root, name: 'root', kind: 'supervisor', strategy: 'oneForAll' });
+    expect(tree).toMatchObject({
+      pid: root,
+      name: 'root',
+      kind: 'supervisor',
+      strategy: 'oneForAll',
+    });
     expect(tree.children.map((child) => [child.id, child.type, child.status])).toEqual([
       ['cache', 'worker', 'running'],
       ['pipeline', 'supervisor', 'running'],
@@ -57,7 +70,9 @@ describe('Supervisor.tree', () => {
 
   it('shows a child waiting for a back-off restart as restarting', async () => {
     const system = makeSystem({ clock: new VirtualClock() });
-    const sup = await Supervisor.startLink(system, [workerSpec('a', [])], { backoff: { initialMs: 1000 } });
+    const sup = await Supervisor.startLink(system, [workerSpec('a', [])], {
+      backoff: { initialMs: 1000 },
+    });
     system.exit(pidOf(await Supervisor.whichChildren(system, sup), 'a'), 'kill');
     const tree = await Supervisor.tree(system, sup);
     expect(tree.children[0]).toMatchObject({ id: 'a', status: 'restarting', pid: undefined });
@@ -66,7 +81,11 @@ describe('Supervisor.tree', () => {
   it('lists a supervisor-type child that is no Starweave supervisor without a subtree', async () => {
     const system = makeSystem();
     const sup = await Supervisor.startLink(system, [
-      { id: 'impostor', type: 'supervisor', start: (ctx) => Promise.resolve(ctx.spawnLink({ handleMessage() {} })) },
+      {
+        id: 'impostor',
+        type: 'supervisor',
+        start: (ctx) => Promise.resolve(ctx.spawnLink({ handleMessage() {} })),
+      },
     ]);
     const tree = await Supervisor.tree(system, sup, 50);
     expect(tree.children[0]).toMatchObject({ id: 'impostor', status: 'running' });
