@@ -136,10 +136,12 @@ export const EVENT_COLUMNS =
  * Fails with ERR_DECODE naming the persistence id and the sequence number.
  */
 export function decodeEvent<P>(row: EventRow, upcasters: Upcasters): PersistedEvent<P> {
-  const [persistenceId, seq, ordering, type, version, tags, timestamp, format, bytes] = row;
+  const [persistenceId, seq, ordering, type, version, storedTags, timestamp, format, bytes] = row;
   let payload: unknown;
+  let tags: readonly string[];
   try {
     payload = upcasters.upcast(type, version, decodeStored(bytes, format));
+    tags = readTags(storedTags);
   } catch (error) {
     throw decodeError('event', persistenceId, seq, error);
   }
@@ -148,10 +150,19 @@ export function decodeEvent<P>(row: EventRow, upcasters: Upcasters): PersistedEv
     seq,
     ordering,
     type,
-    version: Math.max(version, upcasters.currentVersion(type)),
+    version: upcasters.currentVersion(type),
     payload: payload as P,
-    tags:
-      tags === null ? NO_TAGS : typeof tags === 'string' ? (JSON.parse(tags) as string[]) : tags,
+    tags,
     timestamp,
   };
+}
+
+function readTags(stored: readonly string[] | string | null): readonly string[] {
+  if (stored === null) return NO_TAGS;
+  if (typeof stored !== 'string') return stored;
+  const tags: unknown = JSON.parse(stored);
+  if (!Array.isArray(tags) || !tags.every((tag) => typeof tag === 'string')) {
+    throw new Error(`invalid tags ${JSON.stringify(stored)}: expected a JSON array of strings.`);
+  }
+  return tags;
 }

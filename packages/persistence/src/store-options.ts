@@ -2,8 +2,8 @@
  * Options that every journal and snapshot store takes, whatever its database, with their
  * defaults resolved in one place.
  */
-import { type Logger, silentLogger } from '@starweave/actors';
-import { noUpcasters, type Upcasters } from './upcasters.js';
+import { invalidArgument, type Logger, silentLogger } from '@starweave/actors';
+import { noUpcasters, Upcasters } from './upcasters.js';
 import { checkPositiveInteger } from './validate.js';
 
 /** A source of wall-clock time for the timestamps stored with events and snapshots. */
@@ -43,6 +43,19 @@ const systemClock: WallClock = { now: () => Date.now() };
 
 /** Fills in the defaults of `options` and checks the values given. */
 export function resolveStoreOptions(options: JournalOptions): ResolvedStoreOptions {
+  if (typeof options !== 'object' || options === null) {
+    invalidArgument('options', 'an object', options);
+  }
+  const { logger, clock, upcasters } = options;
+  if (logger !== undefined && typeof logger?.log !== 'function') {
+    invalidArgument('logger', 'a Logger with a log(level, event, fields) method', logger);
+  }
+  if (clock !== undefined && typeof clock?.now !== 'function') {
+    invalidArgument('clock', 'an object with a now() method', clock);
+  }
+  if (upcasters !== undefined && !(upcasters instanceof Upcasters)) {
+    invalidArgument('upcasters', 'an Upcasters registry', upcasters);
+  }
   return {
     logger: options.logger ?? silentLogger,
     clock: options.clock ?? systemClock,

@@ -59,12 +59,20 @@ export class Upcasters {
 
   /**
    * Runs the steps that bring `payload` from `version` to the newest version of `type`.
-   * Fails with ERR_DECODE when the version is newer than any registered for the type, which
-   * means that newer code wrote the event.
+   * Fails with ERR_DECODE when the version is below 1, or newer than any registered for the
+   * type, which means that newer code wrote the event.
    */
   upcast(type: string, version: number, payload: unknown): unknown {
     const steps = this.steps.get(type);
     const newest = (steps?.length ?? 0) + 1;
+    if (!Number.isSafeInteger(version) || version < 1) {
+      throw new StarweaveError(
+        'ERR_DECODE',
+        `event type ${JSON.stringify(type)} has invalid version ${version}: expected an ` +
+          'integer from 1.',
+        { details: { type, version } },
+      );
+    }
     if (version > newest) {
       throw new StarweaveError(
         'ERR_DECODE',

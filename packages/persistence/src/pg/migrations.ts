@@ -24,6 +24,13 @@ export function appendLockKey(schema: string): string {
   return `hashtext('starweave.journal:${schema}')`;
 }
 
+// The columns of an event row, in the order of EventRow.
+const EVENT_RESULT_COLUMNS =
+  'persistence_id text, seq bigint, ordering bigint, type text, version integer, tags text[], ' +
+  'written_at bigint, format smallint, payload bytea';
+const EVENT_SELECT_LIST =
+  'j.persistence_id, j.seq, j.ordering, j.type, j.version, j.tags, j.written_at, j.format, j.payload';
+
 const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -101,6 +108,34 @@ const MIGRATIONS: readonly Migration[] = [
           RETURN NEXT;
         END LOOP;
       END
+      $fn$;
+
+      -- The read queries, as functions that forbid bitmap scans and sorts. Right after a bulk
+      -- load, before autovacuum has analyzed the tables, the planner expects a few rows and
+      -- picks a bitmap scan plus a sort of every later event of the journal, for each page;
+      -- these settings leave it the ordered index scan, which reads one page's rows.
+      CREATE FUNCTION ${s}.replay_page(
+        p_id text, p_after bigint, p_to bigint, p_limit integer)
+      RETURNS TABLE (${EVENT_RESULT_COLUMNS})
+      LANGUAGE sql STABLE SET enable_bitmapscan = off SET enable_sort = off AS $fn$
+        SELECT ${EVENT_SELECT_LIST} FROM ${s}.journal j
+         WHERE j.persistence_id = p_id AND j.seq > p_after AND j.seq <= p_to AND NOT j.deleted
+         ORDER BY j.seq LIMIT p_limit
+      $fn$;
+      CREATE FUNCTION ${s}.tag_page(p_tag text, p_after bigint, p_limit integer)
+      RETURNS TABLE (${EVENT_RESULT_COLUMNS})
+      LANGUAGE sql STABLE SET enable_bitmapscan = off SET enable_sort = off AS $fn$
+        SELECT ${EVENT_SELECT_LIST}
+          FROM ${s}.journal_tags t JOIN ${s}.journal j ON j.ordering = t.ordering
+         WHERE t.tag = p_tag AND t.ordering > p_after AND NOT j.deleted
+         ORDER BY t.ordering LIMIT p_limit
+      $fn$;
+      CREATE FUNCTION ${s}.all_page(p_after bigint, p_limit integer)
+      RETURNS TABLE (${EVENT_RESULT_COLUMNS})
+      LANGUAGE sql STABLE SET enable_bitmapscan = off SET enable_sort = off AS $fn$
+        SELECT ${EVENT_SELECT_LIST} FROM ${s}.journal j
+         WHERE j.ordering > p_after AND NOT j.deleted
+         ORDER BY j.ordering LIMIT p_limit
       $fn$;
     `,
   },

@@ -3,7 +3,7 @@
  * in flight as one call of the append function, and readers that share the rest of the pool.
  */
 import { STORED_FORMAT } from '../codec.js';
-import { type EncodedEvent, EVENT_COLUMNS, type EventRow, encodeEvents } from '../event-rows.js';
+import { type EncodedEvent, type EventRow, encodeEvents } from '../event-rows.js';
 import type { EventInput, Journal, JournalCounters, PersistedEvent } from '../journal.js';
 import { type ReadEventsOptions, readEvents } from '../read-pages.js';
 import { closedError, conflictError } from '../store-errors.js';
@@ -436,15 +436,9 @@ function journalSql(schema: string) {
   return {
     append: `SELECT written, highest FROM ${s}.append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
     lock: `SELECT pg_advisory_xact_lock(${appendLockKey(schema)})`,
-    replay: `SELECT ${EVENT_COLUMNS} FROM ${s}.journal
-      WHERE persistence_id = $1 AND seq > $2 AND seq <= $3 AND NOT deleted
-      ORDER BY seq LIMIT $4`,
-    byTag: `SELECT ${EVENT_COLUMNS.replace(/(\w+)/g, 'j.$1')}
-      FROM ${s}.journal_tags t JOIN ${s}.journal j ON j.ordering = t.ordering
-      WHERE t.tag = $1 AND t.ordering > $2 AND NOT j.deleted
-      ORDER BY t.ordering LIMIT $3`,
-    all: `SELECT ${EVENT_COLUMNS} FROM ${s}.journal
-      WHERE ordering > $1 AND NOT deleted ORDER BY ordering LIMIT $2`,
+    replay: `SELECT * FROM ${s}.replay_page($1, $2, $3, $4)`,
+    byTag: `SELECT * FROM ${s}.tag_page($1, $2, $3)`,
+    all: `SELECT * FROM ${s}.all_page($1, $2)`,
     highestSeq: `SELECT max(seq) FROM ${s}.journal WHERE persistence_id = $1`,
     deleteTags: `DELETE FROM ${s}.journal_tags WHERE ordering IN (
       SELECT ordering FROM ${s}.journal

@@ -91,6 +91,9 @@ describe('SqliteJournal.open', () => {
     ['busyTimeoutMs', { filename: ':memory:', busyTimeoutMs: -1 }, /busyTimeoutMs.*-1/],
     ['pageSize', { filename: ':memory:', pageSize: 0 }, /pageSize.*0/],
     ['database', { database: {} as never }, /database/],
+    ['logger', { filename: ':memory:', logger: { info() {} } as never }, /logger/],
+    ['clock', { filename: ':memory:', clock: { time: 0 } as never }, /clock/],
+    ['upcasters', { filename: ':memory:', upcasters: {} as never }, /upcasters/],
   ])('fails with ERR_INVALID_ARGUMENT on a bad %s', async (_, options, message) => {
     const opening = SqliteJournal.open(options);
     await expect(opening).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
@@ -185,6 +188,22 @@ describe('SqliteJournal.replay', () => {
       if (event.seq === 5) await journal.append('a', deposits(5, 26), 25);
     }
     expect(seen).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    await journal.close();
+  });
+
+  it.each([
+    ['tags', "tags = '{not json'", /tags|JSON/],
+    ['version', 'version = 0', /invalid version 0/],
+  ])('fails with ERR_DECODE on corrupt %s', async (_, change, message) => {
+    const journal = await SqliteJournal.open({ filename });
+    await journal.append('a', deposits(2, 1, ['t']), 0);
+    const db = new Database(filename);
+    db.prepare(`UPDATE starweave_journal SET ${change} WHERE seq = 2`).run();
+    db.close();
+
+    const reading = collect(journal.replay('a'));
+    await expect(reading).rejects.toMatchObject({ code: 'ERR_DECODE', details: { seq: 2 } });
+    await expect(reading).rejects.toThrow(message);
     await journal.close();
   });
 
