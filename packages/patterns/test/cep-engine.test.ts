@@ -111,7 +111,10 @@ describe('CepEngine partial match cap', () => {
     for (let t = 0; t < 100; t += 1) engine.push(ev('k', 'a', t, t));
     engine.push(ev('k', 'b', 100));
     engine.close();
-    return engine.drain().filter((output) => output.type === 'match') as { events: { a: Ev[] } }[];
+    const outputs = engine.drain();
+    return outputs.filter((output) => output.type === 'match') as unknown as {
+      events: { a: Ev[] };
+    }[];
   };
 
   it('dropOldest keeps the newest partial matches and counts the dropped', () => {
