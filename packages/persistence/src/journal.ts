@@ -69,7 +69,7 @@ export interface JournalCounters {
  * highest sequence number that the writer has seen (0 for a new id), so an append that another
  * writer overtook fails instead of interleaving.
  *
- * Writes take effect in the order they were called, and a read sees every write of the same
+ * Writes take effect in the order they were called, and a read returns every write of the same
  * journal instance that was called before it, awaited or not.
  */
 export interface Journal {

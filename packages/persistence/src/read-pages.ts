@@ -19,7 +19,7 @@ export interface EventQuery {
   readonly keyColumn: 1 | 2;
 }
 
-/** How a journal pages and decodes, the same for all its queries. */
+/** The paging and decoding settings of a journal, the same for all its queries. */
 export interface ReadEventsOptions {
   /** The rows per page; a shorter page is the last one. */
   readonly pageSize: number;

@@ -14,7 +14,7 @@ export interface WallClock {
 
 /** Options shared by every store. */
 export interface StoreOptions {
-  /** Where failures and retries are logged. Default: a logger that drops every entry. */
+  /** The logger of failures and retries. Default: a logger that drops every entry. */
   logger?: Logger;
   /** The time stamped on events and snapshots. Default: `Date.now`. */
   clock?: WallClock;

@@ -1,13 +1,13 @@
 /**
- * How the PostgreSQL stores reach the server: a pg pool (their own or the caller's), the
- * schema that contains their tables, and the type parsers that read bigints as numbers.
+ * The connection of the PostgreSQL stores: a pg pool (their own or the caller's), the schema
+ * that contains their tables, and the type parsers that read bigints as numbers.
  */
 
 import { invalidArgument, type Logger } from '@starweave/actors';
 import pg from 'pg';
 import { checkPositiveInteger, checkSeq } from '../validate.js';
 
-/** How a store reaches its PostgreSQL database. */
+/** Connection settings of a PostgreSQL store. */
 export interface PgOptions {
   /**
    * A pool to use instead of opening one. The store does not end it, and the caller handles

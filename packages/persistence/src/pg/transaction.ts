@@ -6,13 +6,13 @@ import type { Logger } from '@starweave/actors';
 import type pg from 'pg';
 import { isConnectionError, isRetryable, sqlState } from './pg-errors.js';
 
-/** How a failed transaction is retried. */
+/** Retry settings of a transaction. */
 export interface RetryOptions {
   /** The number of runs after the first. */
   readonly maxRetries: number;
-  /** Where retries are logged. */
+  /** The logger of retries. */
   readonly logger: Logger;
-  /** What the transaction does, for the log. */
+  /** A description of the transaction for the log, such as `append`. */
   readonly operation: string;
   /** Called before each retry, for counters. */
   readonly onRetry?: () => void;

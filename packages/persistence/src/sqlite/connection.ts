@@ -9,7 +9,7 @@ import { checkSeq } from '../validate.js';
 import { migrateSqlite } from './migrations.js';
 import { toStoreError } from './sqlite-errors.js';
 
-/** How a store reaches its SQLite database. */
+/** Database settings of an SQLite store. */
 export interface SqliteOptions {
   /**
    * The database file, created when missing, or `':memory:'` for a database that lives as long
