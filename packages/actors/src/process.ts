@@ -51,6 +51,20 @@ export interface RegistrationHolder {
   release(proc: Proc): void;
 }
 
+/**
+ * The receive an async process waits in: the predicate (null for any message), where the scan
+ * resumes, how to resume the waiting code, and its timer. A process has one only while it
+ * waits, so an idle process does not carry these fields.
+ */
+interface ReceiveWait {
+  readonly predicate: ((message: unknown) => boolean) | null;
+  from: number;
+  readonly resolve: (message: unknown) => void;
+  readonly reject: (error: unknown) => void;
+  timer: TimerHandle | undefined;
+  readonly undefinedOnTimeout: boolean;
+}
+
 /** Thrown into nothing: marks an async process function that continues after its process ended. */
 const EXITED = Symbol('starweave.exited');
 
@@ -85,24 +99,21 @@ export class Proc implements ProcessContext, Runnable {
   // True for the system's root, whose receives are awaited by code outside any process.
   private external = false;
   private suspended = false;
-  // Receive state of an async process: the predicate it waits on (or MATCH_ANY), where the
-  // scan resumes, and how to resume the waiting code.
-  private waitPredicate: ((message: unknown) => boolean) | null = null;
-  private waitAny = false;
-  private waitFrom = 0;
-  private waitResolve: ((message: unknown) => void) | null = null;
-  private waitReject: ((error: unknown) => void) | null = null;
-  private waitTimer: TimerHandle | undefined = undefined;
-  private waitTimeoutValue: unknown = undefined;
-  private waitUsesUndefinedOnTimeout = false;
+  private wait: ReceiveWait | null = null;
 
-  constructor(system: ActorSystem, pid: Pid, body: ProcessBody, options: SpawnOptions | undefined) {
+  constructor(
+    system: ActorSystem,
+    pid: Pid,
+    body: ProcessBody,
+    trapExit: boolean,
+    mailboxWarning: number,
+  ) {
     this.system = system;
     this.pid = pid;
     this.body = body;
     this.kind = typeof body === 'function' ? Kind.Async : Kind.Callback;
-    this.trapping = options?.trapExit === true;
-    this.mailboxWarning = options?.mailboxWarning ?? 10_000;
+    this.trapping = trapExit;
+    this.mailboxWarning = mailboxWarning;
   }
 
   /** Marks the process as running without calling its body; used for the system's root. */
@@ -124,7 +135,7 @@ export class Proc implements ProcessContext, Runnable {
   status(): ProcessStatus {
     if (!this.alive) return 'exiting';
     if (this.suspended) return 'suspended';
-    if (this.waitResolve !== null) return 'waiting';
+    if (this.wait !== null) return 'waiting';
     if (this.scheduled) return 'runnable';
     return this.kind === Kind.Async && this.started ? 'running' : 'waiting';
   }
@@ -133,7 +144,7 @@ export class Proc implements ProcessContext, Runnable {
   busy(): boolean {
     if (!this.alive) return false;
     if (this.suspended) return true;
-    return this.kind === Kind.Async && this.started && this.waitResolve === null;
+    return this.kind === Kind.Async && this.started && this.wait === null;
   }
 
   // ---- delivery (called by the system) ----
@@ -150,7 +161,7 @@ export class Proc implements ProcessContext, Runnable {
     if (this.scheduled || this.suspended) return;
     if (this.kind === Kind.Callback) {
       if (this.started || !this.needsStart()) this.system.scheduler.enqueue(this);
-    } else if (this.waitResolve !== null) {
+    } else if (this.wait !== null) {
       this.system.scheduler.enqueue(this);
     }
   }
@@ -264,21 +275,21 @@ export class Proc implements ProcessContext, Runnable {
 
   private scanForWaiter(): number {
     const box = this.mailbox;
-    const resolve = this.waitResolve;
-    if (box === null || resolve === null) return 1;
+    const wait = this.wait;
+    if (box === null || wait === null) return 1;
+    const predicate = wait.predicate;
     let scanned = 0;
-    for (let i = this.waitFrom; i < box.length; i++) {
+    for (let i = wait.from; i < box.length; i++) {
       scanned++;
       const message = box.at(i);
       let matched: boolean;
       try {
-        matched = this.waitAny || this.waitPredicate!(message);
+        matched = predicate === null || predicate(message);
       } catch (error) {
         // The selector runs in the scheduler's slice here; its error goes to the waiting code,
         // never up into the scheduler.
-        const reject = this.waitReject!;
         this.clearWait();
-        reject(error);
+        wait.reject(error);
         return scanned;
       }
       if (matched) {
@@ -287,23 +298,22 @@ export class Proc implements ProcessContext, Runnable {
         this.current = message;
         if (this.warned && box.length === 0) this.warned = false;
         this.clearWait();
-        resolve(message);
+        wait.resolve(message);
         return scanned;
       }
     }
-    this.waitFrom = box.length;
+    wait.from = box.length;
     return scanned > 0 ? scanned : 1;
   }
 
   private clearWait(): void {
-    if (this.waitTimer !== undefined) {
-      this.system.clock.clearTimeout(this.waitTimer);
-      this.waitTimer = undefined;
+    const wait = this.wait;
+    if (wait === null) return;
+    if (wait.timer !== undefined) {
+      this.system.clock.clearTimeout(wait.timer);
+      wait.timer = undefined;
     }
-    this.waitPredicate = null;
-    this.waitAny = false;
-    this.waitResolve = null;
-    this.waitReject = null;
+    this.wait = null;
   }
 
   /** Ends the receive state of a dead process; its pending receive never settles. */
@@ -316,9 +326,9 @@ export class Proc implements ProcessContext, Runnable {
    * that receive, so it fails with ERR_SYSTEM_STOPPED instead of hanging.
    */
   failExternalWait(): void {
-    const reject = this.waitReject;
+    const wait = this.wait;
     this.clearWait();
-    if (this.external && reject !== null) reject(this.stoppedError());
+    if (this.external && wait !== null) wait.reject(this.stoppedError());
   }
 
   private stoppedError(): StarweaveError {
@@ -382,7 +392,7 @@ export class Proc implements ProcessContext, Runnable {
         ),
       );
     }
-    if (this.waitResolve !== null) {
+    if (this.wait !== null) {
       return Promise.reject(
         new StarweaveError(
           'ERR_INVALID_ARGUMENT',
@@ -423,21 +433,22 @@ export class Proc implements ProcessContext, Runnable {
       return undefinedOnTimeout ? Promise.resolve(undefined) : Promise.reject(this.receiveTimeout(0));
     }
     return new Promise((resolve, reject) => {
-      this.waitPredicate = predicate;
-      this.waitAny = predicate === null;
-      this.waitFrom = box === null ? 0 : box.length;
-      this.waitResolve = resolve;
-      this.waitReject = reject;
-      this.waitUsesUndefinedOnTimeout = undefinedOnTimeout;
+      const wait: ReceiveWait = {
+        predicate,
+        from: box === null ? 0 : box.length,
+        resolve,
+        reject,
+        timer: undefined,
+        undefinedOnTimeout,
+      };
+      this.wait = wait;
       if (timeout !== 'infinity') {
-        this.waitTimer = this.system.clock.setTimeout(() => {
-          this.waitTimer = undefined;
-          const rejectWait = this.waitReject;
-          const resolveWait = this.waitResolve;
-          if (!this.alive || rejectWait === null || resolveWait === null) return;
+        wait.timer = this.system.clock.setTimeout(() => {
+          wait.timer = undefined;
+          if (!this.alive || this.wait !== wait) return;
           this.clearWait();
-          if (this.waitUsesUndefinedOnTimeout) resolveWait(this.waitTimeoutValue);
-          else rejectWait(this.receiveTimeout(timeout));
+          if (wait.undefinedOnTimeout) wait.resolve(undefined);
+          else wait.reject(this.receiveTimeout(timeout));
         }, timeout);
       }
     });
@@ -484,7 +495,7 @@ export class Proc implements ProcessContext, Runnable {
         continue;
       }
       box.removeAt(i);
-      if (i < this.waitFrom) this.waitFrom--;
+      if (this.wait !== null && i < this.wait.from) this.wait.from--;
     }
   }
 

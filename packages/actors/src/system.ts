@@ -143,10 +143,13 @@ export class ActorSystem {
     this.replies = new ReplyRouter();
     this.deadlines = new DeadlineQueue(this.clock);
     this.defaultMailboxWarning = options.mailboxWarning ?? 10_000;
-    this.root = new Proc(this, new Pid(this.node, this.nextPid++), () => undefined, {
-      trapExit: true,
-      mailboxWarning: this.defaultMailboxWarning,
-    });
+    this.root = new Proc(
+      this,
+      new Pid(this.node, this.nextPid++),
+      () => undefined,
+      true,
+      this.defaultMailboxWarning,
+    );
     this.root.markStarted();
     this.table.set(this.root.pid.id, this.root);
     bindProcess(this.root.pid, this.root);
@@ -195,10 +198,13 @@ export class ActorSystem {
     }
     const name = options?.name;
     if (name !== undefined) this.checkName(name);
-    const proc = new Proc(this, new Pid(this.node, this.nextPid++), body, {
-      trapExit: options?.trapExit,
-      mailboxWarning: options?.mailboxWarning ?? this.defaultMailboxWarning,
-    });
+    const proc = new Proc(
+      this,
+      new Pid(this.node, this.nextPid++),
+      body,
+      options?.trapExit === true,
+      options?.mailboxWarning ?? this.defaultMailboxWarning,
+    );
     this.table.set(proc.pid.id, proc);
     bindProcess(proc.pid, proc);
     if (name !== undefined) {
