@@ -1,7 +1,8 @@
 // Supervision benchmarks: restart latency (mean and p99, from a kill to the restarted child
 // replying to a call) in a tree of 1000 children under random kills, and DynamicSupervisor
 // churn (children started and stopped per second), for starweave and Erlang's supervisor
-// (`erl +S 1`). Each measurement runs in a fresh node or erl process.
+// (`erl +S 1`). Each measurement runs in a fresh node or erl process, after untimed warm-up
+// rounds.
 
 import { fileURLToPath } from 'node:url';
 import { erlangAvailable, runErlang } from '../../../benchmarks/lib/erlang.mjs';
@@ -14,6 +15,23 @@ const STARWEAVE = new URL('./starweave.mjs', import.meta.url).href;
 /** The same children and kill sequence seed for both systems. */
 const CHILDREN = 1000;
 const SEED = 7;
+/**
+ * Fresh processes per figure; each figure is the median of their results, because one run can
+ * land on a busy moment of a shared machine (the tail of the latencies shows it first).
+ */
+const REPEATS = 3;
+
+/** Runs `measure` REPEATS times and returns, for each field, the median of the results. */
+async function medianOf(measure) {
+  const results = [];
+  for (let i = 0; i < REPEATS; i++) results.push(await measure());
+  const median = {};
+  for (const key of Object.keys(results[0])) {
+    const values = results.map((result) => result[key]).sort((a, b) => a - b);
+    median[key] = values[Math.floor(values.length / 2)];
+  }
+  return median;
+}
 
 function plan(quick) {
   const samples = quick ? 500 : 5000;
@@ -77,7 +95,7 @@ export async function run({ quick, only, log = (line) => process.stdout.write(`$
     for (const system of ['starweave', 'erlang']) {
       if (system === 'erlang' && !haveErlang) continue;
       try {
-        const result = await step[system]();
+        const result = await medianOf(step[system]);
         for (const row of step.rows(result)) {
           if (!wanted.includes(row.benchmark)) continue;
           rows.push({ ...row, system });

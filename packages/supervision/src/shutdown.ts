@@ -64,6 +64,9 @@ export function shutdownChildren(
       const { pid, shutdown } = entries[index]!;
       // A monitor on a dead process fires at once with 'noproc'.
       system.addMonitor(null, pid, (down) => finish(index, down.reason));
+      // The monitor reports the exit, so the link would only add an EXIT message for the
+      // supervisor to drop (OTP unlinks and flushes that message after the DOWN instead).
+      self.unlink(pid);
       if (done[index]) continue;
       if (shutdown === 'brutalKill') {
         system.exit(pid, 'kill', self.pid);
