@@ -70,13 +70,25 @@ const EXITED = Symbol('starweave.exited');
 
 /** @internal The record and context of one process. */
 export class Proc implements ProcessContext, Runnable {
-  readonly pid: Pid;
+  // V8 lays fields out in declaration order, so the ones that a send and a dispatch read come
+  // first and share the record's first cache lines; in a ring of 10,000 processes each hop
+  // finds a different record cold.
   readonly system: ActorSystem;
+  mailbox: Mailbox | null = null;
   scheduled = false;
+  private suspended = false;
   alive = true;
+  private started = false;
+  private readonly kind: Kind;
+  private body: ProcessBody | null;
+  reductions = 0;
+  /** The message being handled, for crash reports. */
+  current: unknown = undefined;
+  mailboxWarning: number;
+  private warned = false;
+  readonly pid: Pid;
   trapping = false;
   name: string | undefined = undefined;
-  mailbox: Mailbox | null = null;
   links: Set<Proc> | null = null;
   /** Monitors this process holds on others, by ref id. */
   monitors: Map<number, MonitorEntry> | null = null;
@@ -85,20 +97,11 @@ export class Proc implements ProcessContext, Runnable {
   registrations: Set<RegistrationHolder> | null = null;
   /** Ref ids of the sendAfter timers aimed at this process; its end cancels them. */
   timers: Set<number> | null = null;
-  reductions = 0;
-  /** The message being handled, for crash reports. */
-  current: unknown = undefined;
-  mailboxWarning: number;
-  private warned = false;
-  private readonly kind: Kind;
-  private body: ProcessBody | null;
-  private started = false;
   // True from the call of an async process function until its promise settles. Code of a
   // process that ended meanwhile is stopped quietly; a context used after that gets errors.
   private codeRunning = false;
   // True for the system's root, whose receives are awaited by code outside any process.
   private external = false;
-  private suspended = false;
   private wait: ReceiveWait | null = null;
 
   constructor(
