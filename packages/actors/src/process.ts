@@ -82,7 +82,11 @@ export class Proc implements ProcessContext, Runnable {
   private readonly kind: Kind;
   private body: ProcessBody | null;
   reductions = 0;
-  /** The message being handled, for crash reports. */
+  /**
+   * The message a crash report names: the last one an async process received, or the one a
+   * callback process was handling when it failed or suspended. Dispatch sets it only then, so
+   * an idle process keeps no message alive and a send costs no store into an old record.
+   */
   current: unknown = undefined;
   mailboxWarning: number;
   private warned = false;
@@ -212,14 +216,15 @@ export class Proc implements ProcessContext, Runnable {
       const message = box.shift();
       used++;
       this.reductions++;
-      this.current = message;
       try {
         const result = handler.handleMessage(this, message);
         if (result !== undefined && isThenable(result)) {
+          this.current = message;
           this.suspend(result);
           return used;
         }
       } catch (error) {
+        this.current = message;
         this.system.crash(this, error);
         return used;
       }

@@ -52,6 +52,24 @@ describe('crash report', () => {
     expect(reports[0]!.fields.reason).toBe(error);
   });
 
+  it('names the message whose handler promise rejected', async () => {
+    const logger = new MemoryLogger();
+    const system = newSystem({ logger });
+    const pid = system.spawn({
+      async handleMessage(_self, message: { type: string }) {
+        if (message.type === 'bad') throw new Error('rejected');
+      },
+    });
+
+    system.send(pid, { type: 'good' });
+    system.send(pid, { type: 'bad', id: 2 });
+    system.send(pid, { type: 'good' });
+    await waitUntil(() => !system.isAlive(pid));
+    const [report] = logger.find('process.crashed');
+
+    expect(report?.fields.lastMessage).toEqual({ type: 'bad', id: 2 });
+  });
+
   it('names the last message an async process received', async () => {
     const logger = new MemoryLogger();
     const system = newSystem({ logger });
