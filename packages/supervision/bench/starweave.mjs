@@ -19,7 +19,8 @@ const PING = Object.freeze({ type: 'ping' });
 
 /**
  * Starts `children` workers under a oneForOne supervisor, then `samples` times kills a random
- * one and times until the restarted worker has replied to a call. Returns the mean and p99 in µs.
+ * one and times until the restarted worker has replied to a call. Returns the mean, the median
+ * and p99 in µs.
  */
 export async function restartLatency({ children, samples, seed }) {
   const system = new ActorSystem({ logger: silentLogger });
@@ -56,8 +57,9 @@ export async function restartLatency({ children, samples, seed }) {
 
   latencies.sort((a, b) => a - b);
   const meanUs = latencies.reduce((sum, value) => sum + value, 0) / samples;
+  const p50Us = latencies[Math.max(0, Math.ceil(samples * 0.5) - 1)];
   const p99Us = latencies[Math.max(0, Math.ceil(samples * 0.99) - 1)];
-  return { meanUs, p99Us };
+  return { meanUs, p50Us, p99Us };
 }
 
 /** Starts and terminates `children` temporary workers in turn; returns children per second. */

@@ -1,4 +1,4 @@
-// Supervision benchmarks: restart latency (mean and p99, from a kill to the restarted child
+// Supervision benchmarks: restart latency (mean, median and p99, from a kill to the restarted child
 // replying to a call) in a tree of 1000 children under random kills, and DynamicSupervisor
 // churn (children started and stopped per second), for starweave and Erlang's supervisor
 // (`erl +S 1`). Each measurement runs in a fresh node or erl process, after untimed warm-up
@@ -39,17 +39,23 @@ function plan(quick) {
   return [
     {
       name: 'restart latency',
-      benchmarks: ['restart-latency', 'restart-latency-p99'],
+      benchmarks: ['restart-latency', 'restart-latency-p50', 'restart-latency-p99'],
       starweave: () =>
         measureInChild(STARWEAVE, 'restartLatency', { children: CHILDREN, samples, seed: SEED }),
       erlang: async () => {
         const [result] = await runErlang(ERLANG_SOURCE, {
           args: ['restart', CHILDREN, samples, SEED],
         });
-        return { meanUs: result.mean_us, p99Us: result.p99_us };
+        return { meanUs: result.mean_us, p50Us: result.p50_us, p99Us: result.p99_us };
       },
       rows: (result) => [
         { benchmark: 'restart-latency', value: result.meanUs, unit: 'µs', higherIsBetter: false },
+        {
+          benchmark: 'restart-latency-p50',
+          value: result.p50Us,
+          unit: 'µs',
+          higherIsBetter: false,
+        },
         {
           benchmark: 'restart-latency-p99',
           value: result.p99Us,

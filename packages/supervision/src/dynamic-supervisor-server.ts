@@ -28,7 +28,7 @@ import {
 } from './protocol.js';
 import { exitLevel, type Reporter, report, SupervisorEvent } from './reports.js';
 import { RestartIntensity } from './restart-intensity.js';
-import { isExpectedShutdownReason, shutdownChildren } from './shutdown.js';
+import { isExpectedShutdownReason, shutdownChild, shutdownChildren } from './shutdown.js';
 import { runStart } from './start-child.js';
 
 /** One child of a dynamic supervisor. */
@@ -116,8 +116,16 @@ async function terminateChild(state: DynamicState, pid: Pid): Promise<Supervisor
   }
   state.children.delete(child.key);
   child.generation++;
-  if (!child.restarting) await stopChildren(state, [child]);
+  if (!child.restarting) await stopChild(state, child);
   return ok(undefined);
+}
+
+/** Stops one child and reports an unexpected exit reason. */
+async function stopChild(state: DynamicState, child: DynamicChild): Promise<void> {
+  const reason = await shutdownChild(state.self, child.pid, child.spec.shutdown);
+  if (!isExpectedShutdownReason(reason, child.spec.shutdown, child.spec.restart)) {
+    report(state.reporter, 'error', SupervisorEvent.shutdownError, reported(child), { reason });
+  }
 }
 
 /** Stops `children` at once and reports any unexpected exit reason. */

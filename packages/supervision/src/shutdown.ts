@@ -27,7 +27,27 @@ export function shutdownChild(
   pid: Pid,
   shutdown: ShutdownPolicy,
 ): Promise<Reason> {
-  return shutdownChildren(self, [{ pid, shutdown }]).then((reasons) => reasons[0]!);
+  // The one-child case of shutdownChildren, kept apart because restarts and terminateChild
+  // stop one child at a time, and the general case allocates per group.
+  const system = self.system;
+  return new Promise((resolve) => {
+    let done = false;
+    let timer: Ref | null = null;
+    system.addMonitor(null, pid, (down) => {
+      done = true;
+      if (timer !== null) system.cancelTimer(timer);
+      resolve(down.reason);
+    });
+    if (done) return;
+    self.unlink(pid);
+    if (shutdown === 'brutalKill') {
+      system.exit(pid, 'kill', self.pid);
+      return;
+    }
+    system.exit(pid, 'shutdown', self.pid);
+    if (done || shutdown === 'infinity') return;
+    timer = system.trackTimer(() => system.exit(pid, 'kill', self.pid), shutdown);
+  });
 }
 
 /**

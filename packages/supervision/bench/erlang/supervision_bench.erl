@@ -27,8 +27,9 @@ run(restart, [N, Samples, Seed]) ->
     {Unsorted, _} = sample(Samples, N, Warmed, []),
     Latencies = lists:sort(Unsorted),
     Mean = lists:sum(Latencies) / Samples,
+    P50 = lists:nth(max(1, ceil(Samples * 0.5)), Latencies),
     P99 = lists:nth(max(1, ceil(Samples * 0.99)), Latencies),
-    [{mean_us, Mean}, {p99_us, P99}];
+    [{mean_us, Mean}, {p50_us, P50}, {p99_us, P99}];
 
 %% One process starts and terminates N temporary workers in turn.
 run(churn, [N]) ->
