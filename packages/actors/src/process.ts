@@ -85,7 +85,7 @@ export class Proc implements ProcessContext, Runnable {
   /**
    * The message a crash report names: the last one an async process received, or the one a
    * callback process was handling when it failed or suspended. Dispatch sets it only then, so
-   * an idle process keeps no message alive and a send costs no store into an old record.
+   * an idle process keeps no message alive and a dispatch costs no store into an old record.
    */
   current: unknown = undefined;
   mailboxWarning: number;
@@ -237,15 +237,18 @@ export class Proc implements ProcessContext, Runnable {
 
   private suspend(promise: PromiseLike<unknown>): void {
     this.suspended = true;
+    this.system.noteMayRun(this, true);
     promise.then(
       () => {
         if (!this.alive) return;
         this.suspended = false;
+        this.system.noteMayRun(this, false);
         if (this.mailbox !== null && this.mailbox.length > 0) this.system.scheduler.enqueue(this);
       },
       (error: unknown) => {
         if (!this.alive) return;
         this.suspended = false;
+        this.system.noteMayRun(this, false);
         this.system.crash(this, error);
       },
     );

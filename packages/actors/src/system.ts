@@ -124,6 +124,9 @@ export class ActorSystem {
   private nextRef = 0;
   private interceptor: SendInterceptor | null = null;
   private readonly signals: Signal[] = [];
+  // Processes whose code may run between awaits: the async ones and the suspended callback
+  // ones. isIdle looks only at these, so a system of idle callback processes answers at once.
+  private readonly mayRun = new Set<Proc>();
   private readonly downCallbacks: Array<() => void> = [];
   private draining = false;
   private stopped = false;
@@ -215,6 +218,7 @@ export class ActorSystem {
     if (this.telemetry.listenerCount('process.spawned') > 0) {
       this.emitEvent('process.spawned', { pid: proc.pid, name });
     }
+    if (typeof body === 'function') this.mayRun.add(proc);
     if (proc.needsStart()) this.scheduler.enqueue(proc);
     return proc;
   }
@@ -481,6 +485,7 @@ export class ActorSystem {
     else proc.dropWait();
     this.table.delete(proc.pid.id);
     bindProcess(proc.pid, undefined);
+    this.mayRun.delete(proc);
     // Names and keys are released before monitors fire, so a DOWN handler can re-register.
     if (proc.name !== undefined) {
       this.names.delete(proc.name);
@@ -729,10 +734,16 @@ export class ActorSystem {
    */
   isIdle(): boolean {
     if (this.scheduler.length > 0) return false;
-    for (const proc of this.table.values()) {
-      if (proc !== this.root && proc.busy()) return false;
+    for (const proc of this.mayRun) {
+      if (proc.busy()) return false;
     }
     return true;
+  }
+
+  /** @internal Notes whether a callback process is suspended on a promise, for isIdle. */
+  noteMayRun(proc: Proc, suspended: boolean): void {
+    if (suspended) this.mayRun.add(proc);
+    else this.mayRun.delete(proc);
   }
 
   // ---- introspection ----

@@ -218,6 +218,31 @@ describe('ActorSystem.isIdle', () => {
     await waitUntil(() => system.isIdle());
   });
 
+  it('is true once a suspended callback process is killed', async () => {
+    const system = newSystem();
+    const pid = system.spawn({ handleMessage: () => new Promise(() => {}) });
+    system.send(pid, 'go');
+    await waitUntil(() => system.processInfo(pid)?.status === 'suspended');
+
+    expect(system.isIdle()).toBe(false);
+    system.exit(pid, 'kill');
+
+    expect(system.isIdle()).toBe(true);
+  });
+
+  it('is true with many idle callback processes and one waiting function', async () => {
+    const system = newSystem();
+    for (let i = 0; i < 1000; i++) system.spawn({ handleMessage() {} });
+    const waiter = system.spawn(async (self) => {
+      await self.receive();
+    });
+    await waitUntil(() => system.processInfo(waiter)?.status === 'waiting');
+
+    expect(system.isIdle()).toBe(true);
+    system.exit(waiter, 'kill');
+    expect(system.isIdle()).toBe(true);
+  });
+
   it('ignores pending timers', () => {
     const system = newSystem({ clock: new VirtualClock() });
     const { pid } = collector(system);
