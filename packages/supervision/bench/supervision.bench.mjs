@@ -1,8 +1,8 @@
-// Supervision benchmarks: restart latency (mean, median and p99, from a kill to the restarted child
-// replying to a call) in a tree of 1000 children under random kills, and DynamicSupervisor
-// churn (children started and stopped per second), for starweave and Erlang's supervisor
-// (`erl +S 1`). Each measurement runs in a fresh node or erl process, after untimed warm-up
-// rounds.
+// Supervision benchmarks for starweave and Erlang's supervisor (`erl +S 1`). Restart latency
+// is timed from a kill to the restarted child replying to a call, in a tree of 1000 children
+// under random kills (mean, median and p99). DynamicSupervisor churn counts children started
+// and stopped per second. Each measurement runs in a fresh node or erl process, after untimed
+// warm-up rounds.
 
 import { fileURLToPath } from 'node:url';
 import { erlangAvailable, runErlang } from '../../../benchmarks/lib/erlang.mjs';
@@ -16,8 +16,8 @@ const STARWEAVE = new URL('./starweave.mjs', import.meta.url).href;
 const CHILDREN = 1000;
 const SEED = 7;
 /**
- * Fresh processes per figure; each figure is the median of their results, because one run can
- * land on a busy moment of a shared machine (the tail of the latencies shows it first).
+ * Fresh processes per figure. Each figure is the median of their results, because one run can
+ * land on a busy moment of a shared machine, and the tail of the latencies shows it first.
  */
 const REPEATS = 3;
 
