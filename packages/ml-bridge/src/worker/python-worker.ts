@@ -22,6 +22,7 @@ import {
   type ResolvedWorkerOptions,
   resolveWorkerOptions,
 } from './options.js';
+import { StartingTarget } from './starting-target.js';
 import { findTarget, registerTarget, unregisterTarget } from './targets.js';
 import { type WorkerCounters, WorkerCore, type WorkerStatus } from './worker-core.js';
 
@@ -79,20 +80,42 @@ const WorkerServer: GenServer.Spec<WorkerState, ResolvedWorkerOptions> = {
   async init(options, self) {
     self.trapExit(true);
     const system = self.system;
+    const pid = self.pid;
     const logger = options.logger ?? system.logger;
-    const transport = await WorkerTransport.start({ ...options.transport, logger });
-    if (!system.isAlive(self.pid)) {
+    const starting = new StartingTarget(
+      options.name ?? `of process ${pid}`,
+      system.clock,
+      options.maxQueued,
+      options.defaultTimeoutMs,
+    );
+    let core: WorkerCore | undefined;
+    registerTarget(system, pid, starting);
+    system.addMonitor(null, pid, (down) => {
+      const how = `its process ${pid} ended with ${formatReason(down.reason)}`;
+      unregisterTarget(system, pid, core ?? starting);
+      if (core !== undefined) core.close(how);
+      else starting.failed(new StarweaveError('ERR_NOCONNECTION', `the Python worker stopped: ${how}.`));
+    });
+
+    let transport: WorkerTransport;
+    try {
+      transport = await WorkerTransport.start({ ...options.transport, logger });
+    } catch (error) {
+      starting.failed(
+        new StarweaveError('ERR_NOCONNECTION', `the Python worker failed to start: ${(error as Error).message}`, {
+          cause: error,
+        }),
+      );
+      throw error;
+    }
+    if (!system.isAlive(pid)) {
       // The process was killed while the worker started; nothing else would stop the worker.
       transport.kill();
       return { stop: 'killed' };
     }
-    const core = new WorkerCore(transport, options, system);
-    const pid = self.pid;
+    core = new WorkerCore(transport, options, system);
     registerTarget(system, pid, core);
-    system.addMonitor(null, pid, (down) => {
-      unregisterTarget(system, pid, core);
-      core.close(`its process ${pid} ended with ${formatReason(down.reason)}`);
-    });
+    starting.ready(core);
     core.onLost = (error) => system.send(pid, new WorkerLost(error));
     if (options.heartbeatMs > 0) self.sendAfter(pid, HEARTBEAT_TICK, options.heartbeatMs);
     return { state: { core, options } };

@@ -461,13 +461,7 @@ export class WorkerCore implements RequestTarget {
         'Raise timeoutMs or make the handler faster.',
       { details: { worker: this.name, handler: entry.handler, id: entry.id, timeoutMs } },
     );
-    this.logger.log('warn', 'bridge.deadline_passed', {
-      worker: this.name,
-      handler: entry.handler,
-      id: entry.id,
-      timeoutMs,
-      state: entry.state,
-    });
+    this.logFailure(entry.handler, entry.id, error);
     this.settleError(entry, error);
     if (sent) this.sendQuietly({ type: 'cancel', id: entry.id });
   }
