@@ -7,7 +7,9 @@ import { datasetPath } from './dataset-path.js';
 import { type Flight, parseSliceDate } from './flight.js';
 
 /** Reads a JSON slice of `vega-datasets` by file name, such as `'flights-20k.json'`. */
-export async function readJsonFlights(name: 'flights-2k.json' | 'flights-5k.json' | 'flights-10k.json' | 'flights-20k.json'): Promise<Flight[]> {
+export async function readJsonFlights(
+  name: 'flights-2k.json' | 'flights-5k.json' | 'flights-10k.json' | 'flights-20k.json',
+): Promise<Flight[]> {
   const path = datasetPath(name);
   const records = JSON.parse(await readFile(path, 'utf8')) as Array<{
     date: string;

@@ -14,7 +14,10 @@ const FONT_FILES = [
 
 /** Renders a vega-lite spec to SVG text. */
 export async function chartToSvg(spec: vegaLite.TopLevelSpec): Promise<string> {
-  const compiled = vegaLite.compile({ config: { font: 'DejaVu Sans' }, ...spec } as vegaLite.TopLevelSpec).spec;
+  const compiled = vegaLite.compile({
+    config: { font: 'DejaVu Sans' },
+    ...spec,
+  } as vegaLite.TopLevelSpec).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   try {
     return await view.toSVG();
