@@ -1,0 +1,142 @@
+/**
+ * The delay model on the Node side: the Python workers that serve it, the GenServer that
+ * trains it at start on January's flights, and the scorer that the airport stages call.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Caller, GenServer, type ProcessContext } from '@starweave/actors';
+import { PythonWorker, call } from '@starweave/ml-bridge';
+import { Supervisor } from '@starweave/supervision';
+import type { ChildSpec } from '@starweave/supervision';
+import { DELAYED_OVER_MINUTES, TRAINING_END } from '../detect/calibration.js';
+import type { Flight } from '../data/flight.js';
+import type { FlightSource } from '../data/flight-source.js';
+import type { Scorer } from '../pipeline/airport-stage.js';
+import { featureColumns } from './features.js';
+
+/** The folder that holds `flight_model.py`. */
+export const HANDLER_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'python');
+
+/** The registered name of the model GenServer. */
+export const DELAY_MODEL = 'delay-model';
+
+/** Returns the registered name of Python worker `index`. */
+export function workerName(index: number): string {
+  return `python-${index}`;
+}
+
+/** What training reported. */
+export interface TrainingReport {
+  rows: number;
+  delayedShare: number;
+  logLoss: number;
+  auc: number;
+  seconds: number;
+}
+
+/** Options of the scoring part of the tree. */
+export interface ScoringOptions {
+  /** Python worker processes. */
+  readonly workers: number;
+  /** Where the trained model's parameters are saved. */
+  readonly modelPath: string;
+  /** The records to train on: those of January (before {@link TRAINING_END}). */
+  readonly source: FlightSource;
+  /** The interpreter; default: the bridge's (`/usr/bin/python3` when present). */
+  readonly python?: string;
+  /** Requests a worker collects into one batch call, at most. */
+  readonly maxBatchSize: number;
+  /** Time a request waits for others to join its batch, in milliseconds. */
+  readonly maxWaitMs: number;
+}
+
+/** Returns the child spec of the supervisor of the Python workers. */
+export function workersChildSpec(options: ScoringOptions): ChildSpec {
+  const workers = Array.from({ length: options.workers }, (_, index) =>
+    PythonWorker.childSpec({
+      name: workerName(index),
+      handlers: ['flight_model'],
+      handlerPaths: [HANDLER_PATH],
+      ...(options.python === undefined ? {} : { python: options.python }),
+      threads: 2,
+      maxInFlight: 16,
+      batchByHandler: {
+        predict_delay: { maxBatchSize: options.maxBatchSize, maxWaitMs: options.maxWaitMs },
+      },
+      // Training on half a million flights takes seconds; scoring a batch much less.
+      defaultTimeoutMs: 120_000,
+    }),
+  );
+  return {
+    id: 'python-workers',
+    type: 'supervisor',
+    start: (ctx) =>
+      Supervisor.startLink(ctx, workers, {
+        name: 'python-workers',
+        strategy: 'oneForOne',
+        maxRestarts: 10,
+        maxSeconds: 10,
+      }),
+  };
+}
+
+type ReportRequest = { type: 'report' };
+
+type ModelProtocol = { calls: { request: ReportRequest; reply: TrainingReport } };
+
+const DelayModel: GenServer.Spec<TrainingReport, ScoringOptions, ModelProtocol> = {
+  init: async (options, self) => ({ state: await train(self, options) }),
+  handleCall: (_request, _from, report) => ({ reply: report, state: report }),
+};
+
+/** Returns the child spec of the GenServer that trains the model when it starts. */
+export function modelChildSpec(options: ScoringOptions): ChildSpec {
+  return {
+    id: DELAY_MODEL,
+    start: (ctx) => GenServer.startLink(ctx, DelayModel, options, { name: DELAY_MODEL }),
+  };
+}
+
+/** Returns what training reported, from the model GenServer. */
+export function trainingReport(caller: Caller): Promise<TrainingReport> {
+  const request: ReportRequest = { type: 'report' };
+  return GenServer.call<ModelProtocol, ReportRequest>(caller, DELAY_MODEL, request);
+}
+
+/** Reads January's flights and trains the model on the first worker. */
+async function train(self: ProcessContext, options: ScoringOptions): Promise<TrainingReport> {
+  const flights: Flight[] = [];
+  read: for await (const chunk of options.source.readChunks()) {
+    for (let i = 0; i < chunk.length; i++) {
+      const flight = chunk.flight(i);
+      if (flight.time >= TRAINING_END) break read;
+      flights.push(flight);
+    }
+  }
+  // Int8Array, not Uint8Array: the codec sends a Uint8Array as bytes, not as a numpy array.
+  const delayed = new Int8Array(flights.length);
+  flights.forEach((flight, i) => {
+    delayed[i] = flight.delay > DELAYED_OVER_MINUTES ? 1 : 0;
+  });
+  const payload = { ...featureColumns(flights), delayed, path: options.modelPath };
+  return call<TrainingReport>(self, workerName(0), 'train_delay_model', payload, {
+    timeoutMs: 300_000,
+  });
+}
+
+/**
+ * Returns the scorer of partition `partition`: it sends a batch's flights to one worker
+ * (partitions are spread over the workers), where requests of several partitions join one
+ * batch call.
+ */
+export function partitionScorer(
+  caller: Caller,
+  options: Pick<ScoringOptions, 'workers' | 'modelPath'>,
+  partition: number,
+): Scorer {
+  const worker = workerName(partition % options.workers);
+  return async (flights) => {
+    const payload = { ...featureColumns(flights), path: options.modelPath };
+    return call<Float64Array>(caller, worker, 'predict_delay', payload, { timeoutMs: 60_000 });
+  };
+}
