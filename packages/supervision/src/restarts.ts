@@ -9,8 +9,9 @@ import type { ChildRecord } from './child-table.js';
 import { exitLevel, report, SupervisorEvent } from './reports.js';
 import { reported, type SupervisorState, startRecord, stopRecord } from './supervisor-state.js';
 
-/** The results of a supervisor's message handlers: keep going, or exit with 'shutdown'. */
+/** The result of a supervisor's message handler that keeps going. */
 export type Continue = { noreply: true; state: SupervisorState };
+/** The result of a supervisor's message handler that exits with 'shutdown'. */
 export type Shutdown = { stop: 'shutdown'; state: SupervisorState };
 
 /**
@@ -33,15 +34,8 @@ export function childExited(
   record: ChildRecord,
   reason: Reason,
 ): Continue | Shutdown | Promise<Continue | Shutdown> {
-  report(
-    state.reporter,
-    exitLevel(reason, record.spec.restart),
-    SupervisorEvent.childExited,
-    reported(record),
-    {
-      reason,
-    },
-  );
+  const level = exitLevel(reason, record.spec.restart);
+  report(state.reporter, level, SupervisorEvent.childExited, reported(record), { reason });
   const pid = record.pid;
   state.children.setPid(record, undefined);
 
@@ -55,9 +49,9 @@ export function childExited(
 
 /**
  * Restarts `record` after its exit (`cause` 'exit', with the `exited` pid), after a failed start
- * ('retry'), or with the back-off already waited ('waited'). Counts the restart; past the
- * intensity, returns a shutdown. Otherwise stops the siblings the strategy takes along (in reverse start order) and
- * starts the affected children now, or after the back-off delay.
+ * ('retry'), or with the back-off already waited ('waited'). Counts the restart, and past the
+ * intensity returns a shutdown. Otherwise it stops the siblings the strategy takes along, in
+ * reverse start order, and starts the affected children now or after the back-off delay.
  */
 export async function restartChild(
   state: SupervisorState,
