@@ -3,7 +3,8 @@
  * list per duration stays sorted by due time as entries are appended, and one clock timer per
  * list, armed for its head, replaces a Node timer per call. Cancelling marks an entry; lists
  * compact when cancelled entries outnumber live ones, so memory stays proportional to live
- * deadlines.
+ * deadlines. A list with no live entry left releases its clock timer, so it does not hold the
+ * Node.js event loop open.
  */
 import type { Clock, TimerHandle } from './clock.js';
 
@@ -24,6 +25,21 @@ class DurationList {
   /** Entries that have neither fired nor been cancelled. */
   live = 0;
   timer: TimerHandle | undefined = undefined;
+  /** True while `timer` is a Node.js timer kept armed but unref'd, because no entry is live. */
+  dormant = false;
+}
+
+/**
+ * Refs or unrefs a Node.js timer and returns true, or returns false for the handle of another
+ * clock (such as VirtualClock), which has no such switch.
+ */
+function setTimerRef(handle: TimerHandle | undefined, ref: boolean): boolean {
+  const timer = handle as { ref?: unknown; unref?: unknown } | null | undefined;
+  if (typeof timer !== 'object' || timer === null) return false;
+  if (typeof timer.ref !== 'function' || typeof timer.unref !== 'function') return false;
+  if (ref) (timer as NodeJS.Timeout).ref();
+  else (timer as NodeJS.Timeout).unref();
+  return true;
 }
 
 /** @internal Deadlines of one system, on its clock. */
@@ -39,6 +55,10 @@ export class DeadlineQueue {
     if (list === undefined) {
       list = new DurationList();
       this.lists.set(delayMs, list);
+    }
+    if (list.dormant) {
+      list.dormant = false;
+      setTimerRef(list.timer, true);
     }
     const entry: Entry = { due: this.clock.now() + delayMs, callback, list };
     list.entries.push(entry);
@@ -56,9 +76,19 @@ export class DeadlineQueue {
     const list = (entry as Entry).list;
     list.live--;
     if (list.live === 0) {
-      // Nothing left to fire: the clock timer goes too, so a cancelled timer keeps no handle
-      // (and no Node.js event loop) alive.
-      this.drop(list);
+      // Nothing left to fire, so the timer must not keep the Node.js event loop alive. A Node.js
+      // timer is unref'd and left armed: sequential calls cancel their deadline and schedule
+      // the next one at once, and clearing and arming a timer for each cost them about a third
+      // of a round trip. When it fires with nothing live, the list goes. The timer of any other
+      // clock is cleared.
+      if (setTimerRef(list.timer, false)) {
+        list.dormant = true;
+        list.entries.length = 0;
+        list.head = 0;
+        list.cancelled = 0;
+      } else {
+        this.drop(list);
+      }
       return true;
     }
     list.cancelled++;
@@ -111,6 +141,7 @@ export class DeadlineQueue {
 
   private fire(duration: number, list: DurationList): void {
     list.timer = undefined;
+    list.dormant = false;
     const now = this.clock.now();
     while (list.head < list.entries.length) {
       const entry = list.entries[list.head]!;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { VirtualClock } from '@starweave/actors';
+import { VirtualClock, realClock } from '@starweave/actors';
 import { DeadlineQueue } from '../src/deadline-queue.js';
 
 describe('DeadlineQueue', () => {
@@ -93,5 +93,40 @@ describe('DeadlineQueue.cancel', () => {
     clock.advance(1000);
     expect(ticks).toBe(5);
     expect(clock.pendingTimers()).toBe(0);
+  });
+});
+
+describe('DeadlineQueue on the real clock', () => {
+  const timeouts = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout');
+
+  it('lets go of the event loop when no deadline is live, and takes it back for the next', () => {
+    const queue = new DeadlineQueue(realClock);
+    const before = timeouts().length;
+
+    const first = queue.schedule(60_000, () => {});
+    expect(timeouts().length).toBe(before + 1);
+    queue.cancel(first);
+    expect(timeouts().length).toBe(before);
+
+    const second = queue.schedule(60_000, () => {});
+    expect(timeouts().length).toBe(before + 1);
+    queue.cancel(second);
+    queue.clear();
+    expect(timeouts().length).toBe(before);
+  });
+
+  it('fires a deadline scheduled after the list fell idle', async () => {
+    const queue = new DeadlineQueue(realClock);
+    queue.cancel(queue.schedule(5, () => {}));
+    let fired = false;
+
+    queue.schedule(5, () => {
+      fired = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 40));
+
+    expect(fired).toBe(true);
+    expect(queue.size).toBe(0);
+    queue.clear();
   });
 });
