@@ -13,3 +13,10 @@ export type { CallOptions } from './worker/targets.js';
 export { call, stream } from './worker/call.js';
 export { ChunkStream } from './worker/chunk-stream.js';
 export { remoteError } from './worker/remote-error.js';
+export * as WorkerPool from './pool/worker-pool.js';
+export type {
+  PoolInfo,
+  PoolVersion,
+  RollingRestartOptions,
+  WorkerPoolOptions,
+} from './pool/worker-pool.js';

@@ -34,13 +34,11 @@ export function call<R = unknown>(
   payload: unknown,
   options: CallOptions = {},
 ): Promise<R> {
-  let resolved: RequestTarget;
   try {
-    resolved = resolveTarget(caller, target, handler);
+    return resolveTarget(caller, target, handler).call(handler, payload, options) as Promise<R>;
   } catch (error) {
     return Promise.reject(error);
   }
-  return resolved.call(handler, payload, options) as Promise<R>;
 }
 
 /**
@@ -55,13 +53,11 @@ export function stream<T = unknown>(
   payload: unknown,
   options: CallOptions = {},
 ): AsyncIterable<T> {
-  let resolved: RequestTarget;
   try {
-    resolved = resolveTarget(caller, target, handler);
+    return resolveTarget(caller, target, handler).stream(handler, payload, options) as AsyncIterable<T>;
   } catch (error) {
     const failed = new ChunkStream<T>(() => {});
     failed.fail(error as never);
     return failed;
   }
-  return resolved.stream(handler, payload, options) as AsyncIterable<T>;
 }

@@ -1,7 +1,7 @@
 /**
- * The request target of a worker process whose Python worker is still starting (in `init`, as
- * after a restart). Requests wait for the handshake, as calls to a GenServer in `init` wait in
- * its mailbox, within their deadline, their signal and the worker's queue bound.
+ * A request target that is not ready yet: a worker whose Python process is still starting (in
+ * `init`, as after a restart), or a pool with no running worker. Requests wait, as calls to a
+ * GenServer in `init` wait in its mailbox, within their deadline, their signal and a bound.
  */
 import { type Clock, StarweaveError } from '@starweave/actors';
 import { ChunkStream } from './chunk-stream.js';
@@ -15,12 +15,12 @@ interface Waiter {
   timeoutMs: number | 'infinity';
 }
 
-/** A target that queues requests until the worker it stands for is ready. */
-export class StartingTarget implements RequestTarget {
-  readonly kind = 'worker';
+/** A target that holds requests until the target it stands for is ready. */
+export class DeferredTarget implements RequestTarget {
   private waiters = new Set<Waiter>();
 
   constructor(
+    readonly kind: 'worker' | 'pool',
     private readonly name: string,
     private readonly clock: Clock,
     private readonly maxQueued: number,
@@ -50,7 +50,12 @@ export class StartingTarget implements RequestTarget {
     return outer;
   }
 
-  /** Sends the waiting requests to the started worker. */
+  /** Returns the number of requests waiting. */
+  get size(): number {
+    return this.waiters.size;
+  }
+
+  /** Sends the waiting requests to `target`, now ready. */
   ready(target: RequestTarget): void {
     const now = this.clock.now();
     const waiters = [...this.waiters];
@@ -62,11 +67,17 @@ export class StartingTarget implements RequestTarget {
     }
   }
 
-  /** Fails the waiting requests: the worker did not start. */
+  /** Fails the waiting requests: the target will not become ready. */
   failed(error: StarweaveError): void {
     const waiters = [...this.waiters];
     this.waiters.clear();
     for (const waiter of waiters) waiter.fail(error);
+  }
+
+  private describe(): string {
+    return this.kind === 'worker'
+      ? `Python worker ${JSON.stringify(this.name)} to start`
+      : `a running worker in pool ${JSON.stringify(this.name)}`;
   }
 
   private wait(
@@ -79,9 +90,10 @@ export class StartingTarget implements RequestTarget {
       reject(
         new StarweaveError(
           'ERR_OVERLOADED',
-          `Python worker ${JSON.stringify(this.name)} is starting and ${this.waiters.size} requests ` +
-            'already wait for it, the maximum of maxQueued. Retry later.',
-          { details: { worker: this.name, handler } },
+          `${this.kind === 'worker' ? 'Python worker' : 'pool'} ${JSON.stringify(this.name)} is ` +
+            `not ready and ${this.waiters.size} requests already wait for it, the maximum. ` +
+            'Retry later.',
+          { details: { [this.kind]: this.name, handler } },
         ),
       );
       return;
@@ -92,8 +104,9 @@ export class StartingTarget implements RequestTarget {
     const cancelled = () =>
       new StarweaveError(
         'ERR_CANCELLED',
-        `the request to ${JSON.stringify(handler)} was cancelled while its worker started.`,
-        { cause: signal?.reason, details: { worker: this.name, handler } },
+        `the request to ${JSON.stringify(handler)} was cancelled while it waited for ` +
+          `${this.describe()}.`,
+        { cause: signal?.reason, details: { [this.kind]: this.name, handler } },
       );
     if (signal?.aborted) {
       reject(cancelled());
@@ -129,9 +142,9 @@ export class StartingTarget implements RequestTarget {
           settle(
             new StarweaveError(
               'ERR_DEADLINE',
-              `the request to ${JSON.stringify(handler)} passed its deadline of ${timeoutMs} ms while ` +
-                `Python worker ${JSON.stringify(this.name)} was starting.`,
-              { details: { worker: this.name, handler, timeoutMs } },
+              `the request to ${JSON.stringify(handler)} passed its deadline of ${timeoutMs} ms ` +
+                `while it waited for ${this.describe()}.`,
+              { details: { [this.kind]: this.name, handler, timeoutMs } },
             ),
           ),
         timeoutMs,
@@ -140,7 +153,8 @@ export class StartingTarget implements RequestTarget {
   }
 }
 
-async function pipe(source: AsyncIterator<unknown>, sink: ChunkStream): Promise<void> {
+/** @internal */
+export async function pipe(source: AsyncIterator<unknown>, sink: ChunkStream): Promise<void> {
   try {
     for (;;) {
       const next = await source.next();

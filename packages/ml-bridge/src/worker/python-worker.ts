@@ -22,7 +22,7 @@ import {
   type ResolvedWorkerOptions,
   resolveWorkerOptions,
 } from './options.js';
-import { StartingTarget } from './starting-target.js';
+import { DeferredTarget } from './deferred-target.js';
 import { findTarget, registerTarget, unregisterTarget } from './targets.js';
 import { type WorkerCounters, WorkerCore, type WorkerStatus } from './worker-core.js';
 
@@ -82,7 +82,8 @@ const WorkerServer: GenServer.Spec<WorkerState, ResolvedWorkerOptions> = {
     const system = self.system;
     const pid = self.pid;
     const logger = options.logger ?? system.logger;
-    const starting = new StartingTarget(
+    const starting = new DeferredTarget(
+      'worker',
       options.name ?? `of process ${pid}`,
       system.clock,
       options.maxQueued,

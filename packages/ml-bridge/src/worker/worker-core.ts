@@ -570,6 +570,11 @@ export class WorkerCore implements RequestTarget {
     this.onLost?.(error);
   }
 
+  /** Stops taking new requests; those in flight and waiting go on. */
+  stopAccepting(): void {
+    if (this.status === 'running') this.status = 'draining';
+  }
+
   /**
    * Stops taking new requests, waits up to `graceMs` for those in flight and waiting, then
    * shuts the worker down; requests still running then fail with ERR_CANCELLED.
