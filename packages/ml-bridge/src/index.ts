@@ -20,3 +20,9 @@ export type {
   RollingRestartOptions,
   WorkerPoolOptions,
 } from './pool/worker-pool.js';
+export {
+  type BridgeStageOptions,
+  type BridgeStageState,
+  bridgeStage,
+  type ScoredEvent,
+} from './stage/bridge-stage.js';
