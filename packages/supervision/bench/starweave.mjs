@@ -38,8 +38,9 @@ export async function restartLatency({ children, samples, seed }) {
 
   const random = seededRandom(seed);
   const latencies = new Array(samples);
-  // Warm-up kills, not timed, then a collection, so the timed ones start from a clean heap.
-  const warmup = Math.ceil(samples / 10);
+  // Warm-up kills, not timed (as many as the Erlang peer runs), then a collection, so the timed
+  // ones run on compiled code and start from a clean heap.
+  const warmup = Math.max(1000, Math.ceil(samples / 10));
   for (let i = -warmup; i < samples; i++) {
     if (i === 0) globalThis.gc?.();
     const id = Math.floor(random() * children);
@@ -76,7 +77,7 @@ export async function dynamicChurn({ children }) {
       await DynamicSupervisor.terminateChild(system, sup, pid);
     }
   };
-  await churn(Math.ceil(children / 10));
+  await churn(Math.max(2000, Math.ceil(children / 10)));
   globalThis.gc?.();
   const start = nowNs();
   await churn(children);

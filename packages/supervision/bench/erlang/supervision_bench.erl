@@ -23,7 +23,7 @@ run(restart, [N, Samples, Seed]) ->
     Pids = collect(N, #{}),
     rand:seed(exsss, {Seed, Seed, Seed}),
     % Warm-up kills, not timed, as on the Starweave side.
-    {_, Warmed} = sample((Samples + 9) div 10, N, Pids, []),
+    {_, Warmed} = sample(max(1000, (Samples + 9) div 10), N, Pids, []),
     {Unsorted, _} = sample(Samples, N, Warmed, []),
     Latencies = lists:sort(Unsorted),
     Mean = lists:sum(Latencies) / Samples,
@@ -35,7 +35,7 @@ run(restart, [N, Samples, Seed]) ->
 run(churn, [N]) ->
     Spec = #{id => worker, start => {?MODULE, start_dynamic_worker, []}, restart => temporary},
     {ok, Sup} = supervisor:start_link(?MODULE, {supervisor, simple_one_for_one, [Spec]}),
-    churn(Sup, (N + 9) div 10),
+    churn(Sup, max(2000, (N + 9) div 10)),
     Start = now_ns(),
     churn(Sup, N),
     [{per_second, N * 1.0e9 / (now_ns() - Start)}].
