@@ -233,6 +233,11 @@ export class ConsumerSide {
     return undefined;
   }
 
+  /** Returns true when no input waits in the queue. */
+  get queueEmpty(): boolean {
+    return this.queue.length === 0;
+  }
+
   /** Returns the events waiting in the input queue. */
   queuedCount(): number {
     let count = 0;
@@ -314,6 +319,8 @@ export class ConsumerSide {
       step,
       () => {
         if (link.cancel === 'permanent' || (link.cancel === 'transient' && !isNormalReason(reason))) {
+          // A producer-consumer whose input ended normally first sends on what it holds.
+          if (isNormalReason(reason) && this.core.producer !== null) return this.core.stopWhenDrained(reason);
           return { stop: reason };
         }
         return this.inputGone(link);

@@ -67,7 +67,17 @@ export class StageCore {
   /** Returns true while the stage's process is alive. */
   readonly alive = (): boolean => this.self.system.isAlive(this.self.pid);
   private readonly noreply = { noreply: true as const, state: undefined as unknown };
-  private readonly pumpProducer = (): Step => this.producer!.pump();
+  private readonly pumpProducer = (): Step => andThen(this.producer!.pump(), this.stopIfDrained, this.alive);
+  // A normal stop that waits until the buffer has gone to the consumers.
+  private drainingStop: Reason | null = null;
+  private readonly stopIfDrained = (): Step => {
+    const reason = this.drainingStop;
+    if (reason === null) return undefined;
+    const producer = this.producer!;
+    const drained = producer.buffer.isEmpty && producer.dispatcher.bufferedCount() === 0 && this.consumer!.queueEmpty;
+    if (drained || producer.consumers.size === 0) return { stop: reason };
+    return undefined;
+  };
   private unacknowledgedWarned = false;
 
   constructor(
@@ -381,6 +391,15 @@ export class StageCore {
 
   private reply(value: unknown): { reply: unknown; state: unknown } {
     return { reply: value, state: this.state };
+  }
+
+  /**
+   * Stops with `reason` once the events the stage holds have gone to its consumers (at once
+   * when it has none); the input has ended normally, so nothing new arrives meanwhile.
+   */
+  stopWhenDrained(reason: Reason): Step {
+    this.drainingStop = reason;
+    return undefined;
   }
 
   // ---- callbacks ----

@@ -58,3 +58,43 @@ describe('consumer batches', () => {
     expect(seen.batches.map((batch) => batch.events.length)).toEqual([4, 2, 4, 2]);
   });
 });
+
+describe('producer-consumer exit', () => {
+  it('sends its buffered output before exiting with an input that ended normally', async () => {
+    const system = newSystem();
+    const expand: ProducerConsumerSpec<null, void, number, number> = {
+      type: 'producerConsumer',
+      init: () => ({ state: null }),
+      handleEvents: (events, _from, state) => ({ events: events.flatMap((x) => [x, x, x]), state }),
+    };
+    const source = await GenStage.start(system, fromAsyncIterable([1, 2]), undefined);
+    const stage = await GenStage.start(system, expand, undefined);
+    const seen = collected();
+    const consumer = await GenStage.start(system, manualCollector(seen), undefined);
+    await GenStage.subscribe(system, consumer, { to: stage });
+    const stageDown = downOf(system, stage);
+    await GenStage.subscribe(system, stage, { to: source });
+    system.send(consumer, { ask: 2 });
+    await settle(system);
+    expect(system.isAlive(source)).toBe(false);
+    expect(system.isAlive(stage)).toBe(true);
+    system.send(consumer, { ask: 10 });
+    await waitUntil(() => seen.events.length === 6);
+    expect(seen.events).toEqual([1, 1, 1, 2, 2, 2]);
+    expect((await stageDown).reason).toBe('normal');
+  });
+
+  it('exits at once with an input that crashed', async () => {
+    const system = newSystem();
+    const producer = await GenStage.start(system, Counter, { limit: 10 });
+    const stage = await GenStage.start(system, Identity, undefined);
+    const consumer = await GenStage.start(system, manualCollector(collected()), undefined);
+    await GenStage.subscribe(system, consumer, { to: stage, cancel: 'temporary' });
+    await GenStage.subscribe(system, stage, { to: producer });
+    system.send(consumer, { ask: 1 });
+    await settle(system);
+    const stageDown = downOf(system, stage);
+    system.exit(producer, 'kill');
+    expect((await stageDown).reason).toBe('killed');
+  });
+});
