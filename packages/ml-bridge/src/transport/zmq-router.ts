@@ -78,9 +78,10 @@ export class ZmqRouter {
   // The hello of an identity with no route, kept so that a worker which said hello before its
   // transport registered (or while that transport restarted) is not lost.
   private readonly unclaimed = new Map<string, Buffer>();
-  // The last completed handshake of each identity, so a later transport can resume a session
-  // with a remote worker that is still running and sends no new hello.
-  private readonly sessions = new Map<string, RememberedSession>();
+  // The last completed handshake of each endpoint and identity, so a later transport can resume
+  // a session with a remote worker that still runs and sends no new hello. It outlives the
+  // socket, which closes when its last transport ends, as during a restart.
+  private static readonly sessions = new Map<string, RememberedSession>();
   private readonly warned = new Set<string>();
   private queue: Outgoing[] = [];
   private queueHead = 0;
@@ -179,12 +180,12 @@ export class ZmqRouter {
 
   /** Stores the handshake of `identity`, for {@link ZmqRouter.rememberedSession}. */
   rememberSession(identity: string, session: RememberedSession): void {
-    this.sessions.set(identity, session);
+    ZmqRouter.sessions.set(`${this.requested} ${identity}`, session);
   }
 
   /** Returns the last handshake of `identity` on this router, if any. */
   rememberedSession(identity: string): RememberedSession | undefined {
-    return this.sessions.get(identity);
+    return ZmqRouter.sessions.get(`${this.requested} ${identity}`);
   }
 
   /** @internal Removes a route; called by {@link ZmqRoute.close}. */
