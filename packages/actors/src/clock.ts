@@ -16,11 +16,41 @@ export interface Clock {
   clearTimeout(handle: TimerHandle): void;
 }
 
-/** The real clock: `performance.now()` and Node's timers. */
+/** The longest delay Node.js timers take (2^31 - 1 ms, about 24.8 days). */
+const MAX_NODE_DELAY_MS = 2 ** 31 - 1;
+
+interface LongTimer {
+  timeout: NodeJS.Timeout;
+}
+
+// Node.js turns a longer delay into 1 ms, so a long delay is waited for in steps.
+function setLongTimeout(callback: () => void, delayMs: number): LongTimer {
+  const timer: LongTimer = { timeout: undefined as unknown as NodeJS.Timeout };
+  const due = performance.now() + delayMs;
+  const step = () => {
+    const left = due - performance.now();
+    if (left <= MAX_NODE_DELAY_MS) {
+      timer.timeout = setTimeout(callback, Math.max(0, left));
+    } else {
+      timer.timeout = setTimeout(step, MAX_NODE_DELAY_MS);
+    }
+  };
+  step();
+  return timer;
+}
+
+/** The real clock: `performance.now()` and Node's timers, with delays past 24.8 days kept. */
 export const realClock: Clock = {
   now: () => performance.now(),
-  setTimeout: (callback, delayMs) => setTimeout(callback, delayMs),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+  setTimeout: (callback, delayMs) =>
+    delayMs > MAX_NODE_DELAY_MS ? setLongTimeout(callback, delayMs) : setTimeout(callback, delayMs),
+  clearTimeout: (handle) => {
+    if (handle !== null && typeof handle === 'object' && 'timeout' in handle) {
+      clearTimeout((handle as LongTimer).timeout);
+    } else {
+      clearTimeout(handle as NodeJS.Timeout);
+    }
+  },
 };
 
 interface VirtualTimer {
