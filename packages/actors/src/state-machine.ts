@@ -10,7 +10,7 @@ import type { Dest, ProcessContext } from './context.js';
 import { invalidArgument, StarweaveError } from './errors.js';
 import { request } from './gen-server/call.js';
 import type { From } from './gen-server/types.js';
-import type { Pid } from './pid.js';
+import { type Pid, Ref } from './pid.js';
 import { type Proc } from './process.js';
 import { CallReply } from './reply-router.js';
 import type { ProcessHandler } from './spawn-options.js';
@@ -61,15 +61,22 @@ class MachineHost implements ProcessHandler {
 
   init(self: ProcessContext): void {
     const proc = self as Proc;
-    const clock = proc.system.clock;
+    const system = proc.system;
     try {
+      // Delayed transitions use the system's tracked timers, so shutdown cancels them and no
+      // pending transition keeps Node.js running.
       const actor = createActor(this.machine, {
         input: this.options.input,
         clock: {
-          setTimeout: (fn: (...args: any[]) => void, ms: number) => clock.setTimeout(() => this.deliverTimer(proc, fn), ms),
-          clearTimeout: (handle: any) => clock.clearTimeout(handle),
+          setTimeout: (fn: (...args: any[]) => void, ms: number) =>
+            system.trackTimer(() => this.deliverTimer(proc, fn), ms),
+          clearTimeout: (handle: any) => {
+            if (handle instanceof Ref) system.cancelTimer(handle);
+          },
         },
       });
+      // The actor stops with its process, which cancels its delayed transitions.
+      system.addMonitor(null, proc.pid, () => actor.stop());
       this.actor = actor;
       actor.subscribe({
         next: (snapshot) => this.onSnapshot(proc, snapshot),

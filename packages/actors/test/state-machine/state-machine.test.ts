@@ -151,3 +151,15 @@ describe('StateMachine', () => {
     await system.shutdown();
   });
 });
+
+describe('StateMachine timers', () => {
+  it('leaves no timer behind after the process ends', async () => {
+    const system = new ActorSystem({ logger: silentLogger });
+    const waiting = createMachine({ initial: 'a', states: { a: { after: { 60_000: 'b' } }, b: {} } });
+    const pid = await StateMachine.start(system, waiting);
+    expect(system.activeTimers()).toBe(1);
+    system.exit(pid, 'kill');
+    expect(system.activeTimers()).toBe(0);
+    await system.shutdown();
+  });
+});
