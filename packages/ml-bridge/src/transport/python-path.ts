@@ -40,7 +40,9 @@ export function defaultPythonPath(): string {
 }
 
 function moduleFolder(): string {
-  // The CommonJS build has __dirname and no import.meta.url; the ESM build the other way round.
-  if (typeof __dirname === 'string') return __dirname;
-  return dirname(fileURLToPath(import.meta.url));
+  // The ESM build has import.meta.url; in the CommonJS build tsup leaves it undefined and the
+  // module has __dirname. import.meta comes first because `node -e` defines a global __dirname.
+  const url: string | undefined = import.meta.url;
+  if (typeof url === 'string') return dirname(fileURLToPath(url));
+  return __dirname;
 }
