@@ -83,7 +83,10 @@ export class DeadlineQueue {
       // clock is cleared.
       if (setTimerRef(list.timer, false)) {
         list.dormant = true;
-        list.entries.length = 0;
+        // Popping the one entry of a sequential call keeps the array's storage for the next
+        // push; setting length to 0 would drop it.
+        if (list.entries.length === 1) list.entries.pop();
+        else list.entries.length = 0;
         list.head = 0;
         list.cancelled = 0;
       } else {

@@ -392,20 +392,27 @@ export class ActorSystem {
     other.links?.delete(owner);
   }
 
-  /** @internal */
-  addMonitor(watcher: Proc | null, dest: Dest, onDown: ((down: DownMessage) => void) | null): Ref {
+  /**
+   * @internal Makes `watcher` (or `onDown`, outside processes) watch `dest`, and returns the
+   * monitor's ref: `ref` when given, as a call passes its own, else a new one.
+   */
+  addMonitor(
+    watcher: Proc | null,
+    dest: Dest,
+    onDown: ((down: DownMessage) => void) | null,
+    ref: Ref = this.makeRef(),
+  ): Ref {
     let target: Proc | undefined;
     let targetPid: Pid;
     if (dest instanceof Pid) {
       targetPid = dest;
-      target = dest.node === this.node ? this.table.get(dest.id) : undefined;
+      target = this.procOf(dest);
     } else if (typeof dest === 'string') {
       target = this.names.get(dest);
       targetPid = target?.pid ?? new Pid(this.node, -1);
     } else {
       invalidArgument('dest', 'a Pid or a registered name', dest);
     }
-    const ref = this.makeRef();
     const entry: MonitorEntry = { ref, watcher, target: targetPid, onDown };
     if (target === undefined) {
       // A monitor on a dead or unknown process fires at once with noproc.
@@ -437,7 +444,7 @@ export class ActorSystem {
     }
     this.monitorsByRef.delete(ref.id);
     entry.watcher?.monitors?.delete(ref.id);
-    this.table.get(entry.target.id)?.watchers?.delete(ref.id);
+    this.procOf(entry.target)?.watchers?.delete(ref.id);
     return true;
   }
 

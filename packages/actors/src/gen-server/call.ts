@@ -64,11 +64,17 @@ export function request(
         reject(error);
       },
     );
-    monitor = system.addMonitor(null, pid, (down) => {
-      if (!system.replies.isPending(ref)) return;
-      settle();
-      reject(calleeExited(label, server, pid, down.reason));
-    });
+    // The monitor shares the call's ref, as in OTP, which saves making a second one.
+    monitor = system.addMonitor(
+      null,
+      pid,
+      (down) => {
+        if (!system.replies.isPending(ref)) return;
+        settle();
+        reject(calleeExited(label, server, pid, down.reason));
+      },
+      ref,
+    );
     if (!system.replies.isPending(ref)) return;
     if (timeout !== 'infinity') {
       timer = system.deadlines.schedule(timeout, () => {
