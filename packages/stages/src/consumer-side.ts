@@ -268,6 +268,9 @@ export class ConsumerSide {
     return this.consumeBatches(link, events, 0, counted);
   }
 
+  // NOTE: the scheduler charges one reduction per message, and a message of events carries up
+  // to maxDemand of them, so under a flood a scheduler slice can run far longer than with
+  // plain messages before Node's event loop gets a turn.
   private consumeBatches(link: ProducerLink, events: unknown[], start: number, counted: number): Step {
     const size = link.maxDemand - link.minDemand;
     const length = events.length;

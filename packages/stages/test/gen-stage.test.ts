@@ -435,7 +435,7 @@ describe('GenStage cancel modes', () => {
           return { state };
         },
       },
-      undefined,
+      { limit: 100 },
     );
     const consumer = await GenStage.start(system, collector(collected()), undefined);
     await GenStage.subscribe(system, consumer, { to: producer });
