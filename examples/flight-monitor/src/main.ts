@@ -5,9 +5,9 @@
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pinoLogger } from '@starweave/actors';
-import { runMonitor } from './app/run-monitor.js';
 import { HELP, parseOptions } from './app/options.js';
 import { progressPrinter } from './app/progress-line.js';
+import { runMonitor } from './app/run-monitor.js';
 import { printSummary } from './app/summary.js';
 import { compareWithPlainPass } from './check/compare.js';
 import { plainPass } from './check/plain-pass.js';

@@ -16,8 +16,8 @@
  * ```
  */
 import type { ActorSystem } from '@starweave/actors';
-import { type ApplicationModule, type ChildSpec, Supervisor } from '@starweave/supervision';
 import { CheckpointCoordinator, type CheckpointStore, GenStage } from '@starweave/stages';
+import { type ApplicationModule, type ChildSpec, Supervisor } from '@starweave/supervision';
 import type { FlightSource } from '../data/flight-source.js';
 import { AirportStage, airportStageName } from '../pipeline/airport-stage.js';
 import type { RunMetrics } from '../pipeline/run-metrics.js';
@@ -25,9 +25,9 @@ import type { RunTotals } from '../pipeline/run-totals.js';
 import { SinkStage } from '../pipeline/sink-stage.js';
 import { SourceStage } from '../pipeline/source-stage.js';
 import {
-  type ScoringOptions,
   modelChildSpec,
   partitionScorer,
+  type ScoringOptions,
   workersChildSpec,
 } from '../scoring/delay-model.js';
 import type { MonitorStore } from '../store/open-store.js';
@@ -125,7 +125,11 @@ function pipelineChildren(config: MonitorConfig, store: CheckpointStore): ChildS
   const airports = Array.from({ length: config.partitions }, (_, partition) => {
     const name = airportStageName(partition);
     const scorer =
-      config.scoring === null ? null : partitionScorer(config.system, config.scoring, partition);
+      config.scoring === null
+        ? null
+        : partitionScorer(config.system, config.scoring, partition, () => {
+            config.metrics.scoringRetries += 1;
+          });
     return GenStage.childSpec(
       name,
       AirportStage,

@@ -3,17 +3,17 @@
  * optional seeded chaos monkey kill processes, waits for the sink to journal the last period,
  * stops everything and returns what happened. The command line and the tests both use it.
  */
-import { ActorSystem, type Logger, type Pid, formatReason, silentLogger } from '@starweave/actors';
-import { Application, Supervisor, type SupervisorEventFields } from '@starweave/supervision';
+import { ActorSystem, formatReason, type Logger, type Pid, silentLogger } from '@starweave/actors';
 import type { EventsDropped } from '@starweave/stages';
+import { Application, Supervisor, type SupervisorEventFields } from '@starweave/supervision';
 import { type ChaosKill, chaosMonkey } from '@starweave/testing';
 import type { FlightSource } from '../data/flight-source.js';
 import { airportStageName } from '../pipeline/airport-stage.js';
 import { RunMetrics } from '../pipeline/run-metrics.js';
 import type { RunTotals } from '../pipeline/run-totals.js';
 import { type TrainingReport, trainingReport, workerName } from '../scoring/delay-model.js';
-import { type StoredResults, readResults } from '../store/read-results.js';
-import { type MonitorStore, type StoreKind, openStore } from '../store/open-store.js';
+import { type MonitorStore, openStore, type StoreKind } from '../store/open-store.js';
+import { readResults, type StoredResults } from '../store/read-results.js';
 import { STORE_WRITER } from '../store/store-writer.js';
 import { formatTree } from './format-tree.js';
 import { APPLICATION, MonitorApp, type MonitorConfig } from './monitor-app.js';
@@ -38,6 +38,8 @@ export interface RunOptions {
   readonly chaosIntervalMs?: number;
   /** Kills after which the chaos monkey stops. Default 8. */
   readonly chaosMaxKills?: number;
+  /** The kinds of process the chaos monkey may kill. Default: all three. */
+  readonly chaosTargets?: readonly ChaosTarget[];
   /** Time between checkpoints, in milliseconds. Default 1000 (250 with chaos). */
   readonly checkpointIntervalMs?: number;
   /** Departures in flight from the source to each airport stage. Default 4000. */
@@ -56,6 +58,9 @@ export interface RunOptions {
   readonly progressIntervalMs?: number;
 }
 
+/** The kinds of process a chaos run kills. */
+export type ChaosTarget = 'stages' | 'store-writer' | 'python-workers';
+
 /** Live counters for a progress line. */
 export interface Progress {
   readonly metrics: RunMetrics;
@@ -65,7 +70,7 @@ export interface Progress {
   readonly kills: number;
 }
 
-/** What a run did. */
+/** The outcome of one run. */
 export interface RunResult {
   readonly totals: RunTotals;
   /** Everything journaled, read back after the run. */
@@ -83,6 +88,8 @@ export interface RunResult {
   readonly droppedEvents: number;
   /** Journal writes skipped because a replay had made them before. */
   readonly skippedWrites: number;
+  /** Scoring requests sent again while their Python worker restarted. */
+  readonly scoringRetries: number;
   readonly training: TrainingReport | null;
   readonly storeLocation: string;
   readonly tree: string;
@@ -97,6 +104,9 @@ export async function runMonitor(options: RunOptions): Promise<RunResult> {
   const partitions = options.partitions ?? 4;
   const workers = options.workers ?? 0;
   const chaos = options.chaos ?? null;
+  const chaosKinds = new Set<ChaosTarget>(
+    options.chaosTargets ?? ['stages', 'store-writer', 'python-workers'],
+  );
   const store: MonitorStore = await openStore({
     kind: options.store ?? 'sqlite',
     out: options.out,
@@ -174,7 +184,7 @@ export async function runMonitor(options: RunOptions): Promise<RunResult> {
             seed: chaos,
             intervalMs: options.chaosIntervalMs ?? 800,
             maxKills: options.chaosMaxKills ?? 8,
-            targets: () => chaosTargets(system, partitions, workers),
+            targets: () => chaosTargets(system, partitions, workers, chaosKinds),
           });
     const restartCount = () => Object.values(restarts).reduce((sum, n) => sum + n, 0);
     const ticker =
@@ -215,6 +225,7 @@ export async function runMonitor(options: RunOptions): Promise<RunResult> {
       kills: monkey?.kills ?? [],
       droppedEvents,
       skippedWrites: metrics.skippedWrites,
+      scoringRetries: metrics.scoringRetries,
       training,
       storeLocation: store.location,
       tree,
@@ -228,14 +239,24 @@ export async function runMonitor(options: RunOptions): Promise<RunResult> {
   }
 }
 
-/** The processes a chaos run may kill: every stage, the store writer and the Python workers. */
-function chaosTargets(system: ActorSystem, partitions: number, workers: number): Pid[] {
-  const names = [
-    'source',
-    ...Array.from({ length: partitions }, (_, partition) => airportStageName(partition)),
-    'sink',
-    STORE_WRITER,
-    ...Array.from({ length: workers }, (_, index) => workerName(index)),
-  ];
+/** Returns the pids of the live processes, of the kinds given, that a chaos run may kill. */
+function chaosTargets(
+  system: ActorSystem,
+  partitions: number,
+  workers: number,
+  kinds: ReadonlySet<ChaosTarget>,
+): Pid[] {
+  const names: string[] = [];
+  if (kinds.has('stages')) {
+    names.push(
+      'source',
+      ...Array.from({ length: partitions }, (_, p) => airportStageName(p)),
+      'sink',
+    );
+  }
+  if (kinds.has('store-writer')) names.push(STORE_WRITER);
+  if (kinds.has('python-workers')) {
+    names.push(...Array.from({ length: workers }, (_, index) => workerName(index)));
+  }
   return names.map((name) => system.whereis(name)).filter((pid): pid is Pid => pid !== undefined);
 }

@@ -4,7 +4,7 @@
  */
 import { ALERT_KINDS } from '../detect/alert.js';
 import { alertCount } from '../pipeline/run-totals.js';
-import { type CheckOutcome, type ReportFiles, describeRestarts } from '../report/build-report.js';
+import { type CheckOutcome, describeRestarts, type ReportFiles } from '../report/build-report.js';
 import type { RunResult } from './run-monitor.js';
 
 /** Prints the run's summary to `out`. */
@@ -18,6 +18,7 @@ export function printSummary(
   const { totals } = result;
   const n = (value: number) => value.toLocaleString('en-US');
   const seconds = result.pipelineMs / 1000;
+
   const lines = [
     '',
     'Summary',
@@ -25,6 +26,7 @@ export function printSummary(
     `  alerts           ${n(alertCount(totals))}: ${ALERT_KINDS.map((kind) => `${kind} ${n(totals.alerts[kind])}`).join(', ')}`,
     `  restarts         ${describeRestarts(result.restarts)}`,
   ];
+
   if (result.kills.length > 0) {
     lines.push(
       `  chaos kills      ${result.kills.map((kill) => kill.name ?? String(kill.pid)).join(', ')}`,
@@ -38,6 +40,7 @@ export function printSummary(
     `  wall time        ${(result.wallMs / 1000).toFixed(1)} s from start (model training included)`,
     `  peak memory      ${Math.round(result.peakRssBytes / 2 ** 20)} MiB resident`,
   );
+
   if (result.training !== null) {
     const t = result.training;
     lines.push(
@@ -49,12 +52,14 @@ export function printSummary(
       `  DROPPED EVENTS   ${n(result.droppedEvents)}: a stage buffer overflowed; results are incomplete`,
     );
   }
+
   if (check !== null) {
     lines.push(
       `  check            ${check.passed ? 'passed' : 'FAILED'}: same counts and alerts as a plain second pass`,
     );
     for (const line of check.lines) lines.push(`                   ${line}`);
   }
+
   lines.push(`  store            ${result.storeLocation}`, `  log              ${logFile}`);
   if (report !== null) lines.push(`  report           ${report.html}`);
   out.write(`${lines.join('\n')}\n`);

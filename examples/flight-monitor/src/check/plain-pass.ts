@@ -8,10 +8,10 @@ import type { FlightSource } from '../data/flight-source.js';
 import { AirportMonitor } from '../detect/airport-monitor.js';
 import type { Alert } from '../detect/alert.js';
 import { join } from '../detect/period-assembler.js';
-import { type RunTotals, countPeriod, emptyTotals } from '../pipeline/run-totals.js';
+import { countPeriod, emptyTotals, type RunTotals } from '../pipeline/run-totals.js';
 import { JournalLayout } from '../store/journal-layout.js';
 
-/** What the check pass found. */
+/** The findings of the check pass. */
 export interface PlainPassResult {
   readonly totals: RunTotals;
   /** Every alert, in journal order. */

@@ -8,13 +8,13 @@ import { compressors } from 'hyparquet-compressors';
 import { datasetPath } from './dataset-path.js';
 import type { Flight } from './flight.js';
 import {
-  type DictionaryColumn,
   bytesToString,
+  type DictionaryColumn,
   int64ToNumber,
   readDictionaryColumn,
 } from './parquet-columns.js';
 
-/** The path of `flights-3m.parquet` in the installed `vega-datasets` package. */
+/** Returns the path of `flights-3m.parquet` in the installed `vega-datasets` package. */
 export function flightsParquetPath(): string {
   return datasetPath('flights-3m.parquet');
 }

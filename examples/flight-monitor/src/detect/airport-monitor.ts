@@ -6,9 +6,9 @@
  */
 import {
   type Anomaly,
+  CepEngine,
   type CepOutput,
   type CepSnapshot,
-  CepEngine,
   EwmaDetector,
   type EwmaSnapshot,
   WindowAggregator,
@@ -17,12 +17,12 @@ import {
 } from '@starweave/patterns';
 import { type Flight, HOUR_MS, routeOf } from '../data/flight.js';
 import { type Alert, compareAlerts } from './alert.js';
-import { type Calibration, addScore, emptyCalibration } from './calibration.js';
+import { addScore, type Calibration, emptyCalibration } from './calibration.js';
 import { delayWaveAlert, delayWavePattern } from './delay-wave.js';
-import { HOURLY, type AirportHour, airportHour, delayAnomalyAlert } from './hourly.js';
+import { type AirportHour, airportHour, delayAnomalyAlert, HOURLY } from './hourly.js';
 import { routeRiseAlert, routeRisePattern } from './route-rise.js';
 
-/** What one partition found in one period between two hour ticks. */
+/** The findings of one partition in one period between two hour ticks. */
 export interface PeriodReport {
   readonly partition: number;
   /** Start of the period (an hour boundary), in epoch milliseconds. */

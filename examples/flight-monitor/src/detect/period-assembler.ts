@@ -3,12 +3,13 @@
  * not depend on how many partitions there were: hours sorted by time and airport, alerts in
  * {@link compareAlerts} order, counts summed.
  */
-import { type Alert, compareAlerts } from './alert.js';
+
 import type { PeriodReport } from './airport-monitor.js';
+import { type Alert, compareAlerts } from './alert.js';
 import { type Calibration, emptyCalibration, mergeCalibration } from './calibration.js';
 import type { AirportHour } from './hourly.js';
 
-/** What every partition found in one period. */
+/** The joined findings of every partition for one period. */
 export interface PeriodResult {
   readonly from: number;
   readonly to: number;

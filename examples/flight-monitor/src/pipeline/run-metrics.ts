@@ -19,6 +19,8 @@ export class RunMetrics {
   alerts = 0;
   /** Journal writes skipped because a replay had written them before. */
   skippedWrites = 0;
+  /** Scoring requests sent again because their Python worker was down. */
+  scoringRetries = 0;
   /** How far the source runs behind its speed-up schedule, in event-time milliseconds. */
   behindScheduleMs = 0;
 }

@@ -6,11 +6,11 @@
 import type { ConsumerSpec } from '@starweave/stages';
 import type { PeriodReport } from '../detect/airport-monitor.js';
 import { type AssemblerSnapshot, PeriodAssembler } from '../detect/period-assembler.js';
-import { type JournalWrite, JournalLayout, type LayoutSnapshot } from '../store/journal-layout.js';
+import { JournalLayout, type JournalWrite, type LayoutSnapshot } from '../store/journal-layout.js';
 import { writeToStore } from '../store/store-writer.js';
 import { airportStageName } from './airport-stage.js';
 import type { RunMetrics } from './run-metrics.js';
-import { type RunTotals, alertCount, countPeriod, emptyTotals } from './run-totals.js';
+import { alertCount, countPeriod, emptyTotals, type RunTotals } from './run-totals.js';
 
 /** The start argument of the sink stage. */
 export interface SinkArg {

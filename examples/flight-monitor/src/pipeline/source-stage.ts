@@ -9,7 +9,7 @@ import type { MaybePromise, ProducerSpec, StageResult } from '@starweave/stages'
 import { HOUR_MS, hourStart } from '../data/flight.js';
 import type { FlightChunkView, FlightSource } from '../data/flight-source.js';
 import type { RunMetrics } from './run-metrics.js';
-import { type SourceEvent, Tick, partitionOf } from './tick.js';
+import { partitionOf, type SourceEvent, Tick } from './tick.js';
 
 /** The start argument of the source stage. */
 export interface SourceArg {
@@ -25,7 +25,7 @@ export interface SourceArg {
   readonly metrics: RunMetrics;
 }
 
-/** What a checkpoint keeps of the source. */
+/** The part of the source's state that a checkpoint keeps. */
 interface SourceSnapshot {
   offset: number;
   hour: number | null;
@@ -74,8 +74,8 @@ export const SourceStage: ProducerSpec<SourceState, SourceArg, SourceEvent> = {
       hash: (event: SourceEvent) =>
         event instanceof Tick ? event.partition : partitionOf(event.origin, arg.partitions),
     },
-    // Events for a partition whose consumer has no demand wait in its queue; the bound only
-    // guards memory, since demand keeps the queues near the consumers' maxDemand.
+    // Events for a partition whose consumer has no demand wait in its queue. Demand keeps the
+    // queues near the consumers' maxDemand, so this bound only guards memory.
     bufferSize: 200_000,
     bufferKeep: 'first',
   }),

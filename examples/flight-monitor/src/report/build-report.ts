@@ -110,15 +110,15 @@ function page(
     ]);
   }
   const rows = figures.map(
-    ([name, value]) => `<tr><th>${escape(name)}</th><td>${escape(value)}</td></tr>`,
+    ([name, value]) => `<tr><th>${escapeHtml(name)}</th><td>${escapeHtml(value)}</td></tr>`,
   );
   const images = charts.map(
-    ([file, alt]) => `<figure><img src="${file}" alt="${escape(alt)}" width="100%"></figure>`,
+    ([file, alt]) => `<figure><img src="${file}" alt="${escapeHtml(alt)}" width="100%"></figure>`,
   );
   const checkHtml =
     check === null
       ? ''
-      : `<h2>Check against a plain second pass</h2><p class="${check.passed ? 'ok' : 'bad'}">${check.passed ? 'Passed' : 'FAILED'}</p><pre>${escape(check.lines.join('\n'))}</pre>`;
+      : `<h2>Check against a plain second pass</h2><p class="${check.passed ? 'ok' : 'bad'}">${check.passed ? 'Passed' : 'FAILED'}</p><pre>${escapeHtml(check.lines.join('\n'))}</pre>`;
   const calibrationHtml =
     calibration === null
       ? '<p>The run scored no flights (<code>--workers 0</code>).</p>'
@@ -157,7 +157,7 @@ ${alertTable(result.stored.alerts.filter((alert) => alert.kind === 'delay-wave')
 <h2>First rising routes</h2>
 ${alertTable(result.stored.alerts.filter((alert) => alert.kind === 'route-rise').slice(0, 25))}
 <h2>Supervision tree</h2>
-<pre>${escape(result.tree)}</pre>
+<pre>${escapeHtml(result.tree)}</pre>
 </body></html>
 `;
 }
@@ -177,9 +177,9 @@ function alertTable(alerts: readonly AlertEvent[]): string {
 }
 
 function table(head: readonly string[], body: ReadonlyArray<readonly string[]>): string {
-  const header = `<tr>${head.map((cell) => `<th>${escape(cell)}</th>`).join('')}</tr>`;
+  const header = `<tr>${head.map((cell) => `<th>${escapeHtml(cell)}</th>`).join('')}</tr>`;
   const rows = body.map(
-    (row) => `<tr>${row.map((cell) => `<td>${escape(cell)}</td>`).join('')}</tr>`,
+    (row) => `<tr>${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`,
   );
   return `<table class="data">${header}${rows.join('')}</table>`;
 }
@@ -191,7 +191,7 @@ export function describeRestarts(restarts: Record<string, number>): string {
   return entries.map(([id, count]) => `${id} ${count}`).join(', ');
 }
 
-function escape(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(
     /[&<>"]/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!,

@@ -3,18 +3,19 @@
  * trains it at start on January's flights, and the scorer that the airport stages call.
  */
 import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { type Caller, GenServer, type ProcessContext } from '@starweave/actors';
-import { PythonWorker, call } from '@starweave/ml-bridge';
-import { Supervisor } from '@starweave/supervision';
+import { type Caller, GenServer, isStarweaveError, type ProcessContext } from '@starweave/actors';
+import { call, PythonWorker } from '@starweave/ml-bridge';
 import type { ChildSpec } from '@starweave/supervision';
-import { DELAYED_OVER_MINUTES, TRAINING_END } from '../detect/calibration.js';
+import { Supervisor } from '@starweave/supervision';
 import type { Flight } from '../data/flight.js';
 import type { FlightSource } from '../data/flight-source.js';
+import { DELAYED_OVER_MINUTES, TRAINING_END } from '../detect/calibration.js';
 import type { Scorer } from '../pipeline/airport-stage.js';
 import { featureColumns } from './features.js';
 
-/** The folder that holds `flight_model.py`. */
+/** The folder that contains `flight_model.py`. */
 export const HANDLER_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'python');
 
 /** The registered name of the model GenServer. */
@@ -25,7 +26,7 @@ export function workerName(index: number): string {
   return `python-${index}`;
 }
 
-/** What training reported. */
+/** The statistics that training returns. */
 export interface TrainingReport {
   rows: number;
   delayedShare: number;
@@ -38,7 +39,7 @@ export interface TrainingReport {
 export interface ScoringOptions {
   /** Python worker processes. */
   readonly workers: number;
-  /** Where the trained model's parameters are saved. */
+  /** The file where the trained model's parameters are saved. */
   readonly modelPath: string;
   /** The records to train on: those of January (before {@link TRAINING_END}). */
   readonly source: FlightSource;
@@ -124,19 +125,39 @@ async function train(self: ProcessContext, options: ScoringOptions): Promise<Tra
   });
 }
 
+/** Errors after which a scoring request is sent again: the worker is down or restarting. */
+const RETRYABLE = new Set(['ERR_NOPROC', 'ERR_NOCONNECTION', 'ERR_OVERLOADED']);
+
+/** How long a scoring request keeps retrying while its worker restarts, in milliseconds. */
+const RETRY_FOR_MS = 60_000;
+
 /**
  * Returns the scorer of partition `partition`: it sends a batch's flights to one worker
  * (partitions are spread over the workers), where requests of several partitions join one
- * batch call.
+ * batch call. While the worker is down it retries with back-off, because scoring is a pure
+ * function and a Python restart takes seconds; `onRetry` counts the retries.
  */
 export function partitionScorer(
   caller: Caller,
   options: Pick<ScoringOptions, 'workers' | 'modelPath'>,
   partition: number,
+  onRetry: () => void = () => {},
 ): Scorer {
   const worker = workerName(partition % options.workers);
   return async (flights) => {
     const payload = { ...featureColumns(flights), path: options.modelPath };
-    return call<Float64Array>(caller, worker, 'predict_delay', payload, { timeoutMs: 60_000 });
+    const giveUpAt = Date.now() + RETRY_FOR_MS;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await call<Float64Array>(caller, worker, 'predict_delay', payload, {
+          timeoutMs: 60_000,
+        });
+      } catch (error) {
+        const retryable = isStarweaveError(error) && RETRYABLE.has(error.code);
+        if (!retryable || Date.now() >= giveUpAt) throw error;
+        onRetry();
+        await sleep(Math.min(50 * 2 ** attempt, 1000));
+      }
+    }
   };
 }

@@ -2,7 +2,7 @@
  * The delay model's inputs: flights as columns of typed arrays, which the bridge sends to
  * Python as numpy arrays.
  */
-import { type Flight, HOUR_MS, airportNumber } from '../data/flight.js';
+import { airportNumber, type Flight, HOUR_MS } from '../data/flight.js';
 
 const DAY_MS = 24 * HOUR_MS;
 

@@ -1,10 +1,10 @@
 /**
- * How results land in the journal, with keys derived from the data alone so that a replayed
- * period writes the same events at the same positions: one journal per day for hourly
- * statistics (`hours-YYYY-MM-DD`, sequence number = hour of day + 1) and one per day for alerts
+ * The layout of results in the journal. Keys derive from the data alone, so a replayed period
+ * writes the same events at the same positions. Hourly statistics go to one journal per day
+ * (`hours-YYYY-MM-DD`, sequence number = hour of day + 1), and alerts to another
  * (`alerts-YYYY-MM-DD`, numbered in alert order within the day).
  */
-import { HOUR_MS, dayOf, hourStart } from '../data/flight.js';
+import { dayOf, HOUR_MS, hourStart } from '../data/flight.js';
 import type { Alert } from '../detect/alert.js';
 import type { Calibration } from '../detect/calibration.js';
 import type { AirportHour } from '../detect/hourly.js';
@@ -56,9 +56,9 @@ export class JournalLayout {
   private state: LayoutSnapshot = { nextHour: null, hours: 0, alertDay: '', alertSeq: 0 };
 
   /**
-   * Returns the writes of one period: an event for each hour of the period (and for the hours
-   * of its first day before it, so that every day's numbering starts at its midnight), then
-   * its alerts, filed under the day of the period's last hour.
+   * Returns the writes of one period: an event for each hour of the period, then its alerts,
+   * filed under the day of the period's last hour. The first period also writes the hours of
+   * its day before it, so that every day's numbering starts at its midnight.
    */
   writes(result: PeriodResult, scored: boolean): JournalWrite[] {
     const writes: JournalWrite[] = [];
