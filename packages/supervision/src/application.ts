@@ -89,18 +89,18 @@ function normalizeEntry(
  *
  * @example
  * ```ts
- * import { ActorSystem, GenServer, silentLogger } from '@starweave/actors';
- * import { Application, Supervisor } from '@starweave/supervision';
+ * import { ActorSystem, GenServer, type ProcessContext, silentLogger } from '@starweave/actors';
+ * import { Application, type ApplicationModule, Supervisor } from '@starweave/supervision';
  *
  * const Clock: GenServer.Spec<null, void> = { init: () => ({ state: null }) };
- * const ClockApp = {
+ * const ClockApp: ApplicationModule<{ workers: number }> = {
  *   name: 'clock',
- *   start: (ctx: any, config: { workers: number }) =>
+ *   start: (ctx, config) =>
  *     Supervisor.startLink(
  *       ctx,
  *       Array.from({ length: config.workers }, (_, i) => ({
  *         id: `clock-${i}`,
- *         start: (sup: any) => GenServer.startLink(sup, Clock, undefined),
+ *         start: (sup: ProcessContext) => GenServer.startLink(sup, Clock, undefined),
  *       })),
  *     ),
  * };
@@ -121,8 +121,9 @@ export async function start(
   if (!Array.isArray(apps) || apps.length === 0) {
     invalidArgument('apps', 'a non-empty array of application modules', apps);
   }
-  if (options === null || typeof options !== 'object')
+  if (options === null || typeof options !== 'object') {
     invalidArgument('options', 'an options object', options);
+  }
   const stopTimeoutMs = options.stopTimeoutMs ?? 30_000;
   if (typeof stopTimeoutMs !== 'number' || !Number.isFinite(stopTimeoutMs) || stopTimeoutMs < 0) {
     invalidArgument(
