@@ -82,7 +82,7 @@ export function get<S, T>(
   timeoutMs: number | 'infinity' = 5000,
 ): Promise<T> {
   checkFn(fn);
-  return GenServer.call(caller, agent, { type: 'get', fn }, timeoutMs) as Promise<T>;
+  return GenServer.call(caller, agent as AgentPid<S>, { type: 'get', fn }, timeoutMs) as Promise<T>;
 }
 
 /** Replaces the state with `fn(state)` and waits until it is done. */
@@ -93,7 +93,7 @@ export async function update<S>(
   timeoutMs: number | 'infinity' = 5000,
 ): Promise<void> {
   checkFn(fn);
-  await GenServer.call(caller, agent, { type: 'update', fn }, timeoutMs);
+  await GenServer.call(caller, agent as AgentPid<S>, { type: 'update', fn }, timeoutMs);
 }
 
 /** Runs `fn(state)`, which returns `[value, newState]`; returns the value. */
@@ -104,13 +104,13 @@ export function getAndUpdate<S, T>(
   timeoutMs: number | 'infinity' = 5000,
 ): Promise<T> {
   checkFn(fn);
-  return GenServer.call(caller, agent, { type: 'getAndUpdate', fn }, timeoutMs) as Promise<T>;
+  return GenServer.call(caller, agent as AgentPid<S>, { type: 'getAndUpdate', fn }, timeoutMs) as Promise<T>;
 }
 
 /** Replaces the state with `fn(state)` without waiting. */
 export function cast<S>(caller: Caller, agent: ServerRef<AgentProtocol<S>>, fn: (state: S) => S): void {
   checkFn(fn);
-  GenServer.cast(caller, agent, { type: 'cast', fn });
+  GenServer.cast(caller, agent as AgentPid<S>, { type: 'cast', fn });
 }
 
 /** Stops the agent with `reason` and waits until it has exited. */

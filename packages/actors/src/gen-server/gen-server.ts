@@ -158,19 +158,36 @@ export function start<S, A, P extends Protocol = AnyProtocol>(
  * with ERR_CALL_TIMEOUT on timeout (a late reply is discarded), and with ERR_CALLING_SELF
  * when a server calls itself.
  */
-export function call<P extends Protocol, const R extends CallRequestOf<P>>(
+export function call<P extends Protocol = AnyProtocol, const R extends CallRequestOf<P> = CallRequestOf<P>>(
   caller: Caller,
-  server: ServerRef<P>,
+  server: ServerPid<P>,
   req: R,
+  timeoutMs?: number | 'infinity',
+): Promise<ReplyOf<P, R>>;
+/**
+ * Calls a server by registered name. A name carries no protocol, so requests and replies are
+ * untyped unless the protocol is given: `GenServer.call<AccountProtocol>(system, 'account', r)`.
+ */
+export function call<P extends Protocol = AnyProtocol, const R extends CallRequestOf<P> = CallRequestOf<P>>(
+  caller: Caller,
+  server: string,
+  req: R,
+  timeoutMs?: number | 'infinity',
+): Promise<ReplyOf<P, R>>;
+export function call(
+  caller: Caller,
+  server: ServerRef<any>,
+  req: unknown,
   timeoutMs: number | 'infinity' = 5000,
-): Promise<ReplyOf<P, R>> {
-  return request(caller, server, (from) => new CallEnvelope(from, req), timeoutMs, 'call') as Promise<
-    ReplyOf<P, R>
-  >;
+): Promise<unknown> {
+  return request(caller, server, (from) => new CallEnvelope(from, req), timeoutMs, 'call');
 }
 
 /** Sends a request with no reply; a dead or unknown server drops it, as in OTP. */
-export function cast<P extends Protocol>(caller: Caller, server: ServerRef<P>, req: CastOf<P>): void {
+export function cast<P extends Protocol = AnyProtocol>(caller: Caller, server: ServerPid<P>, req: CastOf<P>): void;
+/** Casts to a server by registered name; untyped unless the protocol is given. */
+export function cast<P extends Protocol = AnyProtocol>(caller: Caller, server: string, req: CastOf<P>): void;
+export function cast(caller: Caller, server: ServerRef<any>, req: unknown): void {
   const ctx = callerContext(caller) as Proc;
   const pid = ctx.system.resolve(server as Dest);
   if (pid === undefined) return;

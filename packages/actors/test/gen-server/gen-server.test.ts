@@ -594,3 +594,16 @@ describe('GenServer.stop', () => {
     expect(await GenServer.call(system, a, { type: 'get' })).toBe(1);
   });
 });
+
+describe('GenServer.call by name', () => {
+  it('compiles untyped by name and typed with an explicit protocol', async () => {
+    const system = newSystem();
+    await GenServer.start(system, Counter, 4, { name: 'named-counter' });
+    const untyped = await GenServer.call(system, 'named-counter', { type: 'get' });
+    expect(untyped).toBe(4);
+    const typed = await GenServer.call<CounterProtocol, { type: 'label' }>(system, 'named-counter', { type: 'label' });
+    expectTypeOf(typed).toEqualTypeOf<string>();
+    GenServer.cast<CounterProtocol>(system, 'named-counter', { type: 'add', n: 1 });
+    expect(await GenServer.call(system, 'named-counter', { type: 'get' })).toBe(5);
+  });
+});
