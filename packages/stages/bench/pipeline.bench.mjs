@@ -25,7 +25,9 @@ function sizes(quick) {
 
 async function measureThroughput(system, size) {
   if (system === 'erlang') {
-    const [result] = await runErlang(ERLANG_SOURCE, { args: [size.count, size.warmup, size.rounds] });
+    const [result] = await runErlang(ERLANG_SOURCE, {
+      args: [size.count, size.warmup, size.rounds],
+    });
     return result.per_second;
   }
   const result = await measureInChild(peerUrl(system), 'throughput', size);
@@ -48,7 +50,13 @@ export async function run({ quick, only, log = () => {} }) {
       if (system === 'erlang' && !haveErlang) continue;
       try {
         const value = await measureThroughput(system, size.throughput);
-        rows.push({ benchmark: 'pipeline-3stage', system, value, unit: 'events/s', higherIsBetter: true });
+        rows.push({
+          benchmark: 'pipeline-3stage',
+          system,
+          value,
+          unit: 'events/s',
+          higherIsBetter: true,
+        });
         log(`pipeline-3stage ${system}: ${Math.round(value).toLocaleString('en-US')} events/s`);
       } catch (error) {
         log(`pipeline-3stage ${system} failed: ${error.message}`);
@@ -61,8 +69,16 @@ export async function run({ quick, only, log = () => {} }) {
     for (const system of MEMORY_SYSTEMS) {
       try {
         const { peakBytes } = await measureInChild(peerUrl(system), 'memory', size.memory);
-        rows.push({ benchmark: 'pipeline-3stage-memory', system, value: peakBytes, unit: 'bytes', higherIsBetter: false });
-        log(`pipeline-3stage-memory ${system}: ${Math.round(peakBytes).toLocaleString('en-US')} bytes`);
+        rows.push({
+          benchmark: 'pipeline-3stage-memory',
+          system,
+          value: peakBytes,
+          unit: 'bytes',
+          higherIsBetter: false,
+        });
+        log(
+          `pipeline-3stage-memory ${system}: ${Math.round(peakBytes).toLocaleString('en-US')} bytes`,
+        );
       } catch (error) {
         log(`pipeline-3stage-memory ${system} failed: ${error.message}`);
         process.exitCode = 1;

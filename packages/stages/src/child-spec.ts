@@ -4,5 +4,5 @@
  */
 import type { ChildSpec } from '@starweave/supervision';
 
-/** How a supervisor starts, restarts and stops one stage. */
+/** The child spec of a stage: its id, its start function, and its restart and shutdown policies. */
 export type StageChildSpec = ChildSpec;

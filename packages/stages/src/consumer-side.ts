@@ -12,12 +12,12 @@
  * is held (its later input waits) until the barrier has come from every input.
  */
 import {
-  type Pid,
-  type Reason,
-  StarweaveError,
   describe,
   isNormalReason,
   isStarweaveError,
+  type Pid,
+  type Reason,
+  StarweaveError,
 } from '@starweave/actors';
 import {
   AskMessage,
@@ -63,7 +63,7 @@ interface Queued {
   readonly input: Input;
 }
 
-/** What a subscribe request ends with. */
+/** The outcome of a subscribe request. */
 export type SubscribeOutcome =
   | { subscription: Subscription }
   | { error: StarweaveError; stop?: Reason }
@@ -161,7 +161,10 @@ export class ConsumerSide {
     if (link === undefined) {
       // Events of a subscription this stage no longer holds: tell the producer, as GenStage does.
       const self = this.core.self;
-      self.send(message.producer, new CancelMessage(message.ref, unknownSubscription(message.ref.id)));
+      self.send(
+        message.producer,
+        new CancelMessage(message.ref, unknownSubscription(message.ref.id)),
+      );
       return undefined;
     }
     return this.route(link, message);
@@ -241,7 +244,8 @@ export class ConsumerSide {
   /** Returns the events waiting in the input queue. */
   queuedCount(): number {
     let count = 0;
-    for (const { input } of this.queue) if (input instanceof EventsMessage) count += input.events.length;
+    for (const { input } of this.queue)
+      if (input instanceof EventsMessage) count += input.events.length;
     return count;
   }
 
@@ -259,7 +263,10 @@ export class ConsumerSide {
     let counted = events.length;
     if (counted > link.demand) {
       counted = link.demand;
-      this.core.log('error', 'stage.excess_events', { producer: link.pid, excess: events.length - link.demand });
+      this.core.log('error', 'stage.excess_events', {
+        producer: link.pid,
+        excess: events.length - link.demand,
+      });
     }
     if (link.manual) {
       link.demand -= counted;
@@ -268,10 +275,15 @@ export class ConsumerSide {
     return this.consumeBatches(link, events, 0, counted);
   }
 
-  // NOTE: the scheduler charges one reduction per message, and a message of events carries up
-  // to maxDemand of them, so under a flood a scheduler slice can run far longer than with
-  // plain messages before Node's event loop gets a turn.
-  private consumeBatches(link: ProducerLink, events: unknown[], start: number, counted: number): Step {
+  // NOTE: the scheduler charges one reduction per message, however many events it carries.
+  // Under a flood of events, a scheduler slice therefore keeps Node's event loop longer than
+  // a slice of plain messages does.
+  private consumeBatches(
+    link: ProducerLink,
+    events: unknown[],
+    start: number,
+    counted: number,
+  ): Step {
     const size = link.maxDemand - link.minDemand;
     const length = events.length;
     while (start < length) {
@@ -321,9 +333,13 @@ export class ConsumerSide {
     return andThen(
       step,
       () => {
-        if (link.cancel === 'permanent' || (link.cancel === 'transient' && !isNormalReason(reason))) {
+        if (
+          link.cancel === 'permanent' ||
+          (link.cancel === 'transient' && !isNormalReason(reason))
+        ) {
           // A producer-consumer whose input ended normally first sends on what it holds.
-          if (isNormalReason(reason) && this.core.producer !== null) return this.core.stopWhenDrained(reason);
+          if (isNormalReason(reason) && this.core.producer !== null)
+            return this.core.stopWhenDrained(reason);
           return { stop: reason };
         }
         return this.inputGone(link);
@@ -372,7 +388,11 @@ export class ConsumerSide {
 
   private aligned(checkpointId: number): Step {
     this.alignment = null;
-    return andThen(this.core.checkpointReached(checkpointId), () => this.release(), this.core.alive);
+    return andThen(
+      this.core.checkpointReached(checkpointId),
+      () => this.release(),
+      this.core.alive,
+    );
   }
 
   // Lets held input flow again, oldest first within each subscription.
@@ -389,7 +409,11 @@ export class ConsumerSide {
       this.queue.unshift(...held);
       return this.takeQueued();
     }
-    return eachStep(held.length, (index) => this.route(held[index]!.link, held[index]!.input), this.core.alive);
+    return eachStep(
+      held.length,
+      (index) => this.route(held[index]!.link, held[index]!.input),
+      this.core.alive,
+    );
   }
 }
 

@@ -10,15 +10,15 @@
 import {
   type Caller,
   type Dest,
+  describe,
+  invalidArgument,
+  isIgnored,
+  isNormalReason,
   type Pid,
   type ProcessContext,
   type Reason,
   type Ref,
   StarweaveError,
-  describe,
-  invalidArgument,
-  isIgnored,
-  isNormalReason,
 } from '@starweave/actors';
 import type { StageChildSpec } from './child-spec.js';
 import * as GenStage from './gen-stage.js';
@@ -31,7 +31,7 @@ export interface ConsumerChildSpec<E> {
   start: (ctx: ProcessContext, event: E) => Promise<Pid>;
   /** `'temporary'` (default) or `'transient'`; permanent children are not supported. */
   restart?: 'temporary' | 'transient';
-  /** How a child is stopped: `'brutalKill'`, milliseconds or `'infinity'`. Default 5000. */
+  /** The shutdown policy: `'brutalKill'`, milliseconds or `'infinity'`. Default 5000. */
   shutdown?: 'brutalKill' | number | 'infinity';
 }
 
@@ -85,7 +85,9 @@ class TerminateChild {
   constructor(readonly pid: Pid) {}
 }
 
-function supervisorSpec(options: ConsumerSupervisorOptions<unknown>): ConsumerSpec<State, void, unknown> {
+function supervisorSpec(
+  options: ConsumerSupervisorOptions<unknown>,
+): ConsumerSpec<State, void, unknown> {
   return {
     type: 'consumer',
     name: 'ConsumerSupervisor',
@@ -151,7 +153,10 @@ function supervisorSpec(options: ConsumerSupervisorOptions<unknown>): ConsumerSp
 
     handleInfo: async (message, state, self) => {
       if (message?.type !== 'EXIT') {
-        self.system.logger.log('warn', 'consumer_supervisor.unexpected_message', { pid: self.pid, message });
+        self.system.logger.log('warn', 'consumer_supervisor.unexpected_message', {
+          pid: self.pid,
+          message,
+        });
         return { state };
       }
       const child = state.children.get((message.from as Pid).id);
@@ -166,7 +171,15 @@ function supervisorSpec(options: ConsumerSupervisorOptions<unknown>): ConsumerSp
         return { reply, state };
       }
       if (request instanceof CountChildren) {
-        return { reply: { specs: 1, active: state.children.size, workers: state.children.size, supervisors: 0 }, state };
+        return {
+          reply: {
+            specs: 1,
+            active: state.children.size,
+            workers: state.children.size,
+            supervisors: 0,
+          },
+          state,
+        };
       }
       if (request instanceof StartChild) {
         const pid = await spawnChild(state, self, request.event, true);
@@ -185,13 +198,18 @@ function supervisorSpec(options: ConsumerSupervisorOptions<unknown>): ConsumerSp
         finished(state, child, self);
         return { reply: { ok: true }, state };
       }
-      throw new StarweaveError('ERR_BAD_CALL', `ConsumerSupervisor got the call ${describe(request)}`);
+      throw new StarweaveError(
+        'ERR_BAD_CALL',
+        `ConsumerSupervisor got the call ${describe(request)}`,
+      );
     },
 
     terminate: async (_reason, state, self) => {
       const children = [...state.children.values()];
       state.children.clear();
-      await Promise.all(children.map((child) => shutdownChild(self, child.pid, state.child.shutdown)));
+      await Promise.all(
+        children.map((child) => shutdownChild(self, child.pid, state.child.shutdown)),
+      );
     },
   };
 }
@@ -208,7 +226,11 @@ async function spawnChild(
     return pid;
   } catch (error) {
     if (!quiet) {
-      self.system.logger.log('error', 'consumer_supervisor.start_failed', { pid: self.pid, event, reason: error });
+      self.system.logger.log('error', 'consumer_supervisor.start_failed', {
+        pid: self.pid,
+        event,
+        reason: error,
+      });
     }
     return undefined;
   }
@@ -277,7 +299,11 @@ function childrenDone(producer: ProducerEntry, count: number, self: ProcessConte
   }
 }
 
-function shutdownChild(self: ProcessContext, pid: Pid, policy: 'brutalKill' | number | 'infinity'): Promise<void> {
+function shutdownChild(
+  self: ProcessContext,
+  pid: Pid,
+  policy: 'brutalKill' | number | 'infinity',
+): Promise<void> {
   const system = self.system;
   return new Promise((resolve) => {
     let timer: Ref | null = null;
@@ -300,10 +326,18 @@ function shutdownChild(self: ProcessContext, pid: Pid, policy: 'brutalKill' | nu
 
 function checkOptions(options: unknown): asserts options is ConsumerSupervisorOptions<unknown> {
   if (options === null || typeof options !== 'object') {
-    invalidArgument('options', '{ child: { start, restart?, shutdown? }, subscribeTo?, maxRestarts?, maxSeconds? }', options);
+    invalidArgument(
+      'options',
+      '{ child: { start, restart?, shutdown? }, subscribeTo?, maxRestarts?, maxSeconds? }',
+      options,
+    );
   }
   const raw = options as Record<string, any>;
-  if (raw.child === null || typeof raw.child !== 'object' || typeof raw.child.start !== 'function') {
+  if (
+    raw.child === null ||
+    typeof raw.child !== 'object' ||
+    typeof raw.child.start !== 'function'
+  ) {
     invalidArgument(
       'options.child.start',
       'a function (ctx, event) => Promise<Pid> that starts a process linked to ctx',
@@ -326,7 +360,11 @@ function checkOptions(options: unknown): asserts options is ConsumerSupervisorOp
     shutdown !== 'infinity' &&
     !(typeof shutdown === 'number' && Number.isFinite(shutdown) && shutdown >= 0)
   ) {
-    invalidArgument('options.child.shutdown', "'brutalKill', 'infinity' or a non-negative number of milliseconds", shutdown);
+    invalidArgument(
+      'options.child.shutdown',
+      "'brutalKill', 'infinity' or a non-negative number of milliseconds",
+      shutdown,
+    );
   }
   for (const key of ['maxRestarts', 'maxSeconds']) {
     const value = raw[key];
@@ -372,7 +410,12 @@ export function startLink<E>(
   startOptions: Omit<StageStartOptions, 'checkpoint'> = {},
 ): Promise<Pid> {
   checkOptions(options);
-  return GenStage.startLink(caller, supervisorSpec(options as ConsumerSupervisorOptions<unknown>), undefined, startOptions);
+  return GenStage.startLink(
+    caller,
+    supervisorSpec(options as ConsumerSupervisorOptions<unknown>),
+    undefined,
+    startOptions,
+  );
 }
 
 /** Starts a consumer supervisor with no link to the caller; otherwise as {@link startLink}. */
@@ -382,7 +425,12 @@ export function start<E>(
   startOptions: Omit<StageStartOptions, 'checkpoint'> = {},
 ): Promise<Pid> {
   checkOptions(options);
-  return GenStage.start(caller, supervisorSpec(options as ConsumerSupervisorOptions<unknown>), undefined, startOptions);
+  return GenStage.start(
+    caller,
+    supervisorSpec(options as ConsumerSupervisorOptions<unknown>),
+    undefined,
+    startOptions,
+  );
 }
 
 /** Returns a child spec that starts a consumer supervisor under a supervisor. */
@@ -392,11 +440,20 @@ export function childSpec<E>(
   startOptions: Omit<StageStartOptions, 'checkpoint'> = {},
 ): StageChildSpec {
   checkOptions(options);
-  return { id, start: (ctx) => startLink(ctx, options, startOptions), type: 'supervisor', shutdown: 'infinity' };
+  return {
+    id,
+    start: (ctx) => startLink(ctx, options, startOptions),
+    type: 'supervisor',
+    shutdown: 'infinity',
+  };
 }
 
 /** Returns the running children and the events they were started for. */
-export function whichChildren(caller: Caller, supervisor: Dest, timeoutMs: number | 'infinity' = 5000): Promise<ConsumerChild[]> {
+export function whichChildren(
+  caller: Caller,
+  supervisor: Dest,
+  timeoutMs: number | 'infinity' = 5000,
+): Promise<ConsumerChild[]> {
   return GenStage.call(caller, supervisor, new WhichChildren(), timeoutMs);
 }
 
@@ -419,7 +476,12 @@ export async function startChild(
   event: unknown,
   timeoutMs: number | 'infinity' = 5000,
 ): Promise<Pid> {
-  const outcome = await GenStage.call<{ ok: Pid } | { error: StarweaveError }>(caller, supervisor, new StartChild(event), timeoutMs);
+  const outcome = await GenStage.call<{ ok: Pid } | { error: StarweaveError }>(
+    caller,
+    supervisor,
+    new StartChild(event),
+    timeoutMs,
+  );
   if ('error' in outcome) throw outcome.error;
   return outcome.ok;
 }
@@ -441,14 +503,21 @@ export async function terminateChild(
 }
 
 function startFailed(event: unknown): StarweaveError {
-  return new StarweaveError('ERR_START_FAILED', `the child for event ${describe(event)} failed to start or was ignored.`, {
-    details: { event },
-  });
+  return new StarweaveError(
+    'ERR_START_FAILED',
+    `the child for event ${describe(event)} failed to start or was ignored.`,
+    {
+      details: { event },
+    },
+  );
 }
 
 function notAChild(pid: Pid): StarweaveError {
-  return new StarweaveError('ERR_NOT_FOUND', `process ${pid} is not a child of this consumer supervisor.`, {
-    details: { pid },
-  });
+  return new StarweaveError(
+    'ERR_NOT_FOUND',
+    `process ${pid} is not a child of this consumer supervisor.`,
+    {
+      details: { pid },
+    },
+  );
 }
-

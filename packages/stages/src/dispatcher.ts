@@ -2,10 +2,13 @@
  * The dispatcher contract: the part of a producer that tracks each consumer's demand and
  * shares events among subscriptions, and the choice of dispatcher that `init` returns.
  */
-import { type Pid, type Ref, invalidArgument } from '@starweave/actors';
+import { invalidArgument, type Pid, type Ref } from '@starweave/actors';
 import { BroadcastDispatcher } from './dispatchers/broadcast-dispatcher.js';
 import { DemandDispatcher, type DemandDispatcherOptions } from './dispatchers/demand-dispatcher.js';
-import { PartitionDispatcher, type PartitionDispatcherOptions } from './dispatchers/partition-dispatcher.js';
+import {
+  PartitionDispatcher,
+  type PartitionDispatcherOptions,
+} from './dispatchers/partition-dispatcher.js';
 import type { BufferKeep } from './event-queue.js';
 import type { Barrier } from './messages.js';
 import type { ResolvedSubscribeOptions } from './subscription.js';
@@ -44,7 +47,7 @@ export interface DispatchTarget {
 export interface Dispatcher {
   /** Receives the target and the producer's buffer settings before any other call. */
   start(target: DispatchTarget, buffer: { size: number; keep: BufferKeep }): void;
-  /** Adds a subscription; throws a StarweaveError to refuse it. */
+  /** Adds a subscription; throws a StarweaveError to reject it. */
   subscribe(link: ConsumerLink): void;
   /** Removes a subscription. */
   cancel(link: ConsumerLink): void;

@@ -4,20 +4,25 @@
  */
 import {
   type Caller,
+  callerContext,
+  checkTimeout,
   type Dest,
   type From,
   GenServer,
+  invalidArgument,
+  isReason,
   type Pid,
   type Reason,
   StarweaveError,
-  callerContext,
-  checkTimeout,
-  invalidArgument,
-  isReason,
 } from '@starweave/actors';
 import { checkCheckpointOptions } from './checkpoint/checkpoint-options.js';
 import type { StageChildSpec } from './child-spec.js';
-import { BufferedCountRequest, CancelMessage, DemandModeRequest, SubscribeRequest } from './messages.js';
+import {
+  BufferedCountRequest,
+  CancelMessage,
+  DemandModeRequest,
+  SubscribeRequest,
+} from './messages.js';
 import { StageCore, stageOf } from './stage-core.js';
 import type { SubscribeOptions } from './subscription.js';
 import type { StageSpec, StageStartOptions, Subscription } from './types.js';
@@ -36,16 +41,25 @@ const OPTIONAL_CALLBACKS = [
 
 function checkSpec(spec: unknown): asserts spec is StageSpec {
   if (spec === null || typeof spec !== 'object') {
-    invalidArgument('spec', "a stage spec { type: 'producer' | 'producerConsumer' | 'consumer', init, ... }", spec);
+    invalidArgument(
+      'spec',
+      "a stage spec { type: 'producer' | 'producerConsumer' | 'consumer', init, ... }",
+      spec,
+    );
   }
   const raw = spec as Record<string, unknown>;
   if (typeof raw.type !== 'string' || !STAGE_TYPES.includes(raw.type)) {
     invalidArgument('spec.type', "'producer', 'producerConsumer' or 'consumer'", raw.type);
   }
-  if (typeof raw.init !== 'function') invalidArgument('spec.init', 'a function (arg, self) => { state }', raw.init);
+  if (typeof raw.init !== 'function')
+    invalidArgument('spec.init', 'a function (arg, self) => { state }', raw.init);
   const required = raw.type === 'producer' ? 'handleDemand' : 'handleEvents';
   if (typeof raw[required] !== 'function') {
-    invalidArgument(`spec.${required}`, `a function, which a ${raw.type} must define`, raw[required]);
+    invalidArgument(
+      `spec.${required}`,
+      `a function, which a ${raw.type} must define`,
+      raw[required],
+    );
   }
   for (const key of OPTIONAL_CALLBACKS) {
     if (raw[key] !== undefined && typeof raw[key] !== 'function') {
@@ -70,10 +84,16 @@ function startStage<S, A>(
   link: boolean,
 ): Promise<Pid> {
   checkSpec(spec);
-  if (options === null || typeof options !== 'object') invalidArgument('options', 'an options object', options);
-  const checkpoint = options.checkpoint === undefined ? undefined : checkCheckpointOptions(options.checkpoint);
+  if (options === null || typeof options !== 'object')
+    invalidArgument('options', 'an options object', options);
+  const checkpoint =
+    options.checkpoint === undefined ? undefined : checkCheckpointOptions(options.checkpoint);
   const core = new StageCore(spec as StageSpec<unknown, unknown>, checkpoint, options.name);
-  const serverOptions = { name: options.name, timeoutMs: options.timeoutMs, mailboxWarning: options.mailboxWarning };
+  const serverOptions = {
+    name: options.name,
+    timeoutMs: options.timeoutMs,
+    mailboxWarning: options.mailboxWarning,
+  };
   const start = link ? GenServer.startLink : GenServer.start;
   return start(caller, core.serverSpec(), arg, serverOptions);
 }
@@ -170,20 +190,24 @@ export async function subscribe(
   options: SubscribeOptions | Dest,
   timeoutMs: number | 'infinity' = 5000,
 ): Promise<Subscription> {
-  const outcome = (await GenServer.call(caller, consumer, new SubscribeRequest(options) as never, timeoutMs)) as
-    | { ok: Subscription }
-    | { error: StarweaveError };
+  const outcome = (await GenServer.call(
+    caller,
+    consumer,
+    new SubscribeRequest(options) as never,
+    timeoutMs,
+  )) as { ok: Subscription } | { error: StarweaveError };
   if ('error' in outcome) throw outcome.error;
   return outcome.ok;
 }
 
 /**
  * Asks the producer of subscription `from` for `demand` more events. Call it from the consumer
- * that holds the subscription, usually in manual demand mode (`handleSubscribe` returned
+ * that has the subscription, usually in manual demand mode (`handleSubscribe` returned
  * `demand: 'manual'`); then `maxDemand` and `minDemand` are yours to respect.
  */
 export function ask(caller: Caller, from: Subscription, demand: number): void {
-  if (!Number.isInteger(demand) || demand < 1) invalidArgument('demand', 'a positive integer', demand);
+  if (!Number.isInteger(demand) || demand < 1)
+    invalidArgument('demand', 'a positive integer', demand);
   checkSubscription(from);
   const ctx = callerContext(caller);
   const core = stageOf(ctx);
@@ -209,7 +233,7 @@ export function cancel(caller: Caller, from: Subscription, reason: Reason = 'nor
 }
 
 /**
- * Sets a producer's demand mode: `'accumulate'` holds the demand consumers send, and
+ * Sets a producer's demand mode: `'accumulate'` keeps the demand consumers send, and
  * `'forward'` passes what was held to `handleDemand` and forwards from then on. Accumulating
  * lets all consumers subscribe before the first events flow.
  */
@@ -219,10 +243,14 @@ export async function demand(
   mode: 'forward' | 'accumulate',
   timeoutMs: number | 'infinity' = 5000,
 ): Promise<void> {
-  if (mode !== 'forward' && mode !== 'accumulate') invalidArgument('mode', "'forward' or 'accumulate'", mode);
-  const outcome = (await GenServer.call(caller, producer, new DemandModeRequest(mode) as never, timeoutMs)) as
-    | { ok: true }
-    | { error: StarweaveError };
+  if (mode !== 'forward' && mode !== 'accumulate')
+    invalidArgument('mode', "'forward' or 'accumulate'", mode);
+  const outcome = (await GenServer.call(
+    caller,
+    producer,
+    new DemandModeRequest(mode) as never,
+    timeoutMs,
+  )) as { ok: true } | { error: StarweaveError };
   if ('error' in outcome) throw outcome.error;
 }
 
@@ -236,7 +264,12 @@ export async function estimateBufferedCount(
   timeoutMs: number | 'infinity' = 5000,
 ): Promise<number> {
   checkTimeout('timeoutMs', timeoutMs);
-  const outcome = (await GenServer.call(caller, stage, new BufferedCountRequest() as never, timeoutMs)) as {
+  const outcome = (await GenServer.call(
+    caller,
+    stage,
+    new BufferedCountRequest() as never,
+    timeoutMs,
+  )) as {
     ok: number;
   };
   return outcome.ok;
@@ -278,4 +311,3 @@ function checkSubscription(from: unknown): asserts from is Subscription {
     invalidArgument('from', 'the { pid, ref } subscription a stage callback received', from);
   }
 }
-

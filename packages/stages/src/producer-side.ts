@@ -7,14 +7,25 @@
  * (`owed`). For a producer the forwarded demand goes to `handleDemand`; for a
  * producer-consumer it lets queued input events through to `handleEvents`.
  */
-import { type Ref, StarweaveError, isStarweaveError } from '@starweave/actors';
-import { createDispatcher, type ConsumerLink, type Dispatcher, type DispatcherOption } from './dispatcher.js';
+import { isStarweaveError, type Ref, StarweaveError } from '@starweave/actors';
+import {
+  type ConsumerLink,
+  createDispatcher,
+  type Dispatcher,
+  type DispatcherOption,
+} from './dispatcher.js';
 import { type BufferKeep, EventQueue } from './event-queue.js';
-import { Barrier, BarrierMessage, CancelNotice, EventsMessage, SubscribeMessage } from './messages.js';
+import {
+  Barrier,
+  BarrierMessage,
+  CancelNotice,
+  EventsMessage,
+  type SubscribeMessage,
+} from './messages.js';
 import type { StageCore } from './stage-core.js';
 import { andThen, type Step } from './step.js';
 
-/** A consumer subscription as the producer holds it, with the producer's monitor on it. */
+/** A consumer's subscription as the producer records it, with the producer's monitor on it. */
 interface Consumer extends ConsumerLink {
   readonly monitor: Ref;
 }
@@ -95,7 +106,7 @@ export class ProducerSide {
         this.dispatcher.subscribe(consumer);
       } catch (error) {
         if (!isStarweaveError(error)) throw error;
-        this.refuse(consumer, error);
+        this.reject(consumer, error);
       }
       return undefined;
     });
@@ -145,20 +156,22 @@ export class ProducerSide {
     );
   }
 
-  // A dispatcher refused the subscription: the consumer learns why through a cancel notice.
-  private refuse(consumer: Consumer, error: StarweaveError): void {
+  // A dispatcher rejected the subscription: the consumer learns why through a cancel notice.
+  private reject(consumer: Consumer, error: StarweaveError): void {
     const self = this.core.self;
     this.consumers.delete(consumer.ref.id);
     this.monitors.delete(consumer.monitor.id);
     self.demonitor(consumer.monitor, { flush: true });
-    this.core.log('error', 'stage.subscription_refused', { consumer: consumer.pid, reason: error });
+    this.core.log('error', 'stage.subscription_rejected', {
+      consumer: consumer.pid,
+      reason: error,
+    });
     self.send(consumer.pid, new CancelNotice(self.pid, consumer.ref, error));
   }
 
   /** Dispatches events a callback returned, buffering what the dispatcher cannot take. */
   dispatchEvents(events: unknown[]): void {
-    const owed = this.owed - events.length;
-    this.owed = owed > 0 ? owed : 0;
+    this.owed = Math.max(0, this.owed - events.length);
     if (this.consumers.size === 0 || !this.buffer.isEmpty) {
       this.bufferEvents(events, 0);
       return;

@@ -4,19 +4,24 @@
  * user's callbacks, checks what they return, and takes part in checkpoints.
  */
 import {
+  decodeVersioned,
+  describe,
+  encodeVersioned,
   type From,
   type GenServer,
+  invalidArgument,
+  isReason,
   type ProcessContext,
   type Reason,
   Ref,
   StarweaveError,
-  decodeVersioned,
-  describe,
-  encodeVersioned,
-  isReason,
-  invalidArgument,
 } from '@starweave/actors';
-import { CheckpointAck, CheckpointDecline, RegisterStage, TriggerCheckpoint } from './checkpoint/checkpoint-messages.js';
+import {
+  CheckpointAck,
+  CheckpointDecline,
+  RegisterStage,
+  TriggerCheckpoint,
+} from './checkpoint/checkpoint-messages.js';
 import type { CheckpointOptions } from './checkpoint/checkpoint-options.js';
 import { ConsumerSide } from './consumer-side.js';
 import {
@@ -32,13 +37,8 @@ import {
 } from './messages.js';
 import { ProducerSide } from './producer-side.js';
 import { andThen, isThenable, type Step } from './step.js';
-import type {
-  Cancellation,
-  StageSpec,
-  StageType,
-  Subscription,
-} from './types.js';
 import type { SubscribeOptions } from './subscription.js';
+import type { Cancellation, StageSpec, StageType, Subscription } from './types.js';
 
 type AnySpec = StageSpec<unknown, unknown>;
 type NoReply = { noreply: true; state: unknown } | { stop: Reason; state: unknown };
@@ -67,14 +67,18 @@ export class StageCore {
   /** Returns true while the stage's process is alive. */
   readonly alive = (): boolean => this.self.system.isAlive(this.self.pid);
   private readonly noreply = { noreply: true as const, state: undefined as unknown };
-  private readonly pumpProducer = (): Step => andThen(this.producer!.pump(), this.stopIfDrained, this.alive);
+  private readonly pumpProducer = (): Step =>
+    andThen(this.producer!.pump(), this.stopIfDrained, this.alive);
   // A normal stop that waits until the buffer has gone to the consumers.
   private drainingStop: Reason | null = null;
   private readonly stopIfDrained = (): Step => {
     const reason = this.drainingStop;
     if (reason === null) return undefined;
     const producer = this.producer!;
-    const drained = producer.buffer.isEmpty && producer.dispatcher.bufferedCount() === 0 && this.consumer!.queueEmpty;
+    const drained =
+      producer.buffer.isEmpty &&
+      producer.dispatcher.bufferedCount() === 0 &&
+      this.consumer!.queueEmpty;
     if (drained || producer.consumers.size === 0) return { stop: reason };
     return undefined;
   };
@@ -98,7 +102,8 @@ export class StageCore {
       name: this.label,
       init: (arg, self) => this.init(arg, self) as never,
       handleCall: (request, from) => this.handleCall(request, from) as never,
-      handleCast: (request) => this.afterStep(this.callResult('handleCast', this.callCast(request))) as never,
+      handleCast: (request) =>
+        this.afterStep(this.callResult('handleCast', this.callCast(request))) as never,
       handleInfo: (message) => this.afterStep(this.route(message)) as never,
       terminate: (reason, _state, self) => this.spec.terminate?.(reason, this.state, self),
     };
@@ -135,8 +140,12 @@ export class StageCore {
   private setUp(options: Record<string, unknown>): void {
     const type = this.spec.type;
     if (type !== 'consumer') {
-      const bufferSize = options.bufferSize ?? (type === 'producer' ? 10_000 : Number.POSITIVE_INFINITY);
-      if (bufferSize !== Number.POSITIVE_INFINITY && (!Number.isInteger(bufferSize) || (bufferSize as number) < 0)) {
+      const bufferSize =
+        options.bufferSize ?? (type === 'producer' ? 10_000 : Number.POSITIVE_INFINITY);
+      if (
+        bufferSize !== Number.POSITIVE_INFINITY &&
+        (!Number.isInteger(bufferSize) || (bufferSize as number) < 0)
+      ) {
         invalidArgument('init result bufferSize', 'a non-negative integer or Infinity', bufferSize);
       }
       const bufferKeep = options.bufferKeep ?? 'last';
@@ -156,11 +165,19 @@ export class StageCore {
     }
     if (type !== 'producer') {
       if (options.subscribeTo !== undefined && !Array.isArray(options.subscribeTo)) {
-        invalidArgument('init result subscribeTo', 'an array of producers or subscribe options', options.subscribeTo);
+        invalidArgument(
+          'init result subscribeTo',
+          'an array of producers or subscribe options',
+          options.subscribeTo,
+        );
       }
       this.consumer = new ConsumerSide(this);
     } else if (options.subscribeTo !== undefined) {
-      invalidArgument('init result subscribeTo', 'nothing for a producer, which has no producers', options.subscribeTo);
+      invalidArgument(
+        'init result subscribeTo',
+        'nothing for a producer, which has no producers',
+        options.subscribeTo,
+      );
     }
   }
 
@@ -193,7 +210,10 @@ export class StageCore {
           );
         }
         this.state = restoreState(decodeVersioned(bytes), this.state);
-        this.log('info', 'stage.checkpoint_restored', { checkpointId: latest, stageId: checkpoint.stageId });
+        this.log('info', 'stage.checkpoint_restored', {
+          checkpointId: latest,
+          stageId: checkpoint.stageId,
+        });
         return undefined;
       });
     });
@@ -210,7 +230,9 @@ export class StageCore {
         { details: { coordinator: checkpoint.coordinator } },
       );
     }
-    const role = this.type === 'producer' ? 'source' : this.type === 'consumer' ? 'sink' : 'inner';
+    let role: RegisterStage['role'] = 'inner';
+    if (this.type === 'producer') role = 'source';
+    if (this.type === 'consumer') role = 'sink';
     this.self.send(coordinator, new RegisterStage(checkpoint.stageId, role, this.self.pid));
   }
 
@@ -237,7 +259,11 @@ export class StageCore {
     if (checkpoint === undefined || snapshotState === undefined) return undefined;
     let saved: unknown;
     try {
-      saved = checkpoint.store.save(checkpointId, checkpoint.stageId, encodeVersioned(snapshotState(this.state)));
+      saved = checkpoint.store.save(
+        checkpointId,
+        checkpoint.stageId,
+        encodeVersioned(snapshotState(this.state)),
+      );
     } catch (error) {
       this.decline(checkpointId, error);
       return undefined;
@@ -283,7 +309,9 @@ export class StageCore {
 
   // Ends the handling of a message: a producer side forwards the demand it may now have.
   private afterStep(step: Step): Maybe<NoReply> {
-    return this.finish(this.producer === null ? step : andThen(step, this.pumpProducer, this.alive));
+    return this.finish(
+      this.producer === null ? step : andThen(step, this.pumpProducer, this.alive),
+    );
   }
 
   private route(message: unknown): Step {
@@ -302,7 +330,10 @@ export class StageCore {
         new CancelNotice(
           this.self.pid,
           message.ref,
-          new StarweaveError('ERR_INVALID_ARGUMENT', `stage ${this.self.pid} is a consumer and takes no subscriptions.`),
+          new StarweaveError(
+            'ERR_INVALID_ARGUMENT',
+            `stage ${this.self.pid} is a consumer and takes no subscriptions.`,
+          ),
         ),
       );
       return undefined;
@@ -317,8 +348,10 @@ export class StageCore {
     if (message instanceof BarrierMessage) return this.consumer?.onBarrier(message);
     if (message instanceof TriggerCheckpoint) return this.onTrigger(message.checkpointId);
     if (isDown(message)) {
-      if (this.consumer?.producers.has(message.ref.id)) return this.consumer.onDown(message.ref, message.reason);
-      if (this.producer?.watches(message.ref)) return this.producer.onDown(message.ref, message.reason);
+      if (this.consumer?.producers.has(message.ref.id))
+        return this.consumer.onDown(message.ref, message.reason);
+      if (this.producer?.watches(message.ref))
+        return this.producer.onDown(message.ref, message.reason);
     }
     return this.callResult('handleInfo', this.callInfo(message));
   }
@@ -340,7 +373,9 @@ export class StageCore {
     if (request instanceof SubscribeRequest) return this.callSubscribeRequest(request);
     if (request instanceof DemandModeRequest) {
       if (this.producer === null || this.type !== 'producer') {
-        return this.reply(invalid(`stage ${this.self.pid} is not a producer, so it has no demand mode`));
+        return this.reply(
+          invalid(`stage ${this.self.pid} is not a producer, so it has no demand mode`),
+        );
       }
       return then(this.afterStep(this.producer.setDemandMode(request.mode)), (result) =>
         'stop' in result ? result : this.reply({ ok: true }),
@@ -353,29 +388,45 @@ export class StageCore {
 
     const handleCall = this.spec.handleCall;
     if (handleCall === undefined) {
-      throw new StarweaveError('ERR_BAD_CALL', `${this.label} got the call ${describe(request)} but defines no handleCall`, {
-        details: { request },
-      });
+      throw new StarweaveError(
+        'ERR_BAD_CALL',
+        `${this.label} got the call ${describe(request)} but defines no handleCall`,
+        {
+          details: { request },
+        },
+      );
     }
-    return then(handleCall(request, from, this.state, this.self) as unknown, (result) => this.applyCall(result));
+    return then(handleCall(request, from, this.state, this.self) as unknown, (result) =>
+      this.applyCall(result),
+    );
   }
 
   private callSubscribeRequest(request: SubscribeRequest): unknown {
     if (this.consumer === null) {
-      return this.reply(invalid(`stage ${this.self.pid} is a producer; only consumers and producer-consumers subscribe`));
+      return this.reply(
+        invalid(
+          `stage ${this.self.pid} is a producer; only consumers and producer-consumers subscribe`,
+        ),
+      );
     }
     return then(this.consumer.subscribe(request.options), (outcome) => {
       if ('subscription' in outcome) return this.reply({ ok: outcome.subscription });
       if ('error' in outcome) {
-        if (outcome.stop !== undefined) return { stop: outcome.stop, reply: { error: outcome.error }, state: this.state };
+        if (outcome.stop !== undefined)
+          return { stop: outcome.stop, reply: { error: outcome.error }, state: this.state };
         return this.reply({ error: outcome.error });
       }
-      return { stop: outcome.stop, reply: { error: invalid('the stage stopped in handleSubscribe') }, state: this.state };
+      return {
+        stop: outcome.stop,
+        reply: { error: invalid('the stage stopped in handleSubscribe') },
+        state: this.state,
+      };
     });
   }
 
   private applyCall(result: unknown): unknown {
-    if (!isObject(result) || !('state' in result)) return { stop: this.badReturn('handleCall', result), state: this.state };
+    if (!isObject(result) || !('state' in result))
+      return { stop: this.badReturn('handleCall', result), state: this.state };
     if ('stop' in result) {
       this.state = result.state;
       return result;
@@ -394,8 +445,8 @@ export class StageCore {
   }
 
   /**
-   * Stops with `reason` once the events the stage holds have gone to its consumers (at once
-   * when it has none); the input has ended normally, so nothing new arrives meanwhile.
+   * Stops with `reason` once the events in the stage's buffer and input queue have gone to its
+   * consumers, or at once when it has no consumers.
    */
   stopWhenDrained(reason: Reason): Step {
     this.drainingStop = reason;
@@ -438,11 +489,13 @@ export class StageCore {
     const handleSubscribe = this.spec.handleSubscribe;
     if (handleSubscribe === undefined) return next('automatic');
     const apply = (result: unknown): Step => {
-      if (!isObject(result) || !('state' in result)) return { stop: this.badReturn('handleSubscribe', result) };
+      if (!isObject(result) || !('state' in result))
+        return { stop: this.badReturn('handleSubscribe', result) };
       this.state = result.state;
       if ('stop' in result) return { stop: result.stop as Reason };
       const mode = result.demand ?? 'automatic';
-      if (mode !== 'automatic' && mode !== 'manual') return { stop: this.badReturn('handleSubscribe', result) };
+      if (mode !== 'automatic' && mode !== 'manual')
+        return { stop: this.badReturn('handleSubscribe', result) };
       return next(mode);
     };
     const result = handleSubscribe(kind, options, from, this.state, this.self);
@@ -462,9 +515,13 @@ export class StageCore {
   private callCast(request: unknown): unknown {
     const handleCast = this.spec.handleCast;
     if (handleCast === undefined) {
-      throw new StarweaveError('ERR_BAD_CALL', `${this.label} got a cast ${describe(request)} but defines no handleCast`, {
-        details: { request },
-      });
+      throw new StarweaveError(
+        'ERR_BAD_CALL',
+        `${this.label} got a cast ${describe(request)} but defines no handleCast`,
+        {
+          details: { request },
+        },
+      );
     }
     return handleCast(request, this.state, this.self);
   }
@@ -475,13 +532,16 @@ export class StageCore {
    */
   callResult(callback: string, value: unknown): Step {
     if (isThenable(value)) {
-      return Promise.resolve(value).then((result) => (this.alive() ? this.applyResult(callback, result) : undefined));
+      return Promise.resolve(value).then((result) =>
+        this.alive() ? this.applyResult(callback, result) : undefined,
+      );
     }
     return this.applyResult(callback, value);
   }
 
   private applyResult(callback: string, result: unknown): Step {
-    if (!isObject(result) || !('state' in result)) return { stop: this.badReturn(callback, result) };
+    if (!isObject(result) || !('state' in result))
+      return { stop: this.badReturn(callback, result) };
     this.state = result.state;
     if ('stop' in result) {
       if (!isReason(result.stop)) return { stop: this.badReturn(callback, result) };
@@ -513,15 +573,26 @@ export class StageCore {
   }
 
   /** Logs an event with the stage's pid and name. */
-  log(level: 'debug' | 'info' | 'warn' | 'error', event: string, fields: Record<string, unknown>): void {
-    this.self.system.logger.log(level, event, { pid: this.self.pid, name: this.name, label: this.label, ...fields });
+  log(
+    level: 'debug' | 'info' | 'warn' | 'error',
+    event: string,
+    fields: Record<string, unknown>,
+  ): void {
+    this.self.system.logger.log(level, event, {
+      pid: this.self.pid,
+      name: this.name,
+      label: this.label,
+      ...fields,
+    });
   }
 
   private badReturn(callback: string, value: unknown): StarweaveError {
     return new StarweaveError(
       'ERR_BAD_RETURN',
       `${this.label}.${callback} returned ${describe(value)}; expected { events?, state } or { stop: reason, state }` +
-        (callback === 'handleCall' ? ' (handleCall: { reply, events?, state } or { noreply: true, state })' : '') +
+        (callback === 'handleCall'
+          ? ' (handleCall: { reply, events?, state } or { noreply: true, state })'
+          : '') +
         '.',
       { details: { callback, value } },
     );

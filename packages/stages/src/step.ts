@@ -43,7 +43,11 @@ export function eachStep(count: number, run: (index: number) => Step, alive: () 
     if (step === undefined) continue;
     if (!isThenable(step)) return step;
     const rest = index + 1;
-    return andThen(step, () => eachStep(count - rest, (offset) => run(rest + offset), alive), alive);
+    return andThen(
+      step,
+      () => eachStep(count - rest, (offset) => run(rest + offset), alive),
+      alive,
+    );
   }
   return undefined;
 }

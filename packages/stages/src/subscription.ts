@@ -2,7 +2,7 @@
  * Subscription options and their checks: demand bounds, the cancel mode, and the options a
  * producer's dispatcher reads (partition, selector).
  */
-import { type Dest, Pid, invalidArgument } from '@starweave/actors';
+import { type Dest, invalidArgument, Pid } from '@starweave/actors';
 
 /**
  * What a consumer does when its producer cancels the subscription or exits: `'permanent'`
@@ -42,11 +42,20 @@ const CANCEL_MODES: readonly string[] = ['permanent', 'transient', 'temporary'];
  * Checks subscribe options and fills in the defaults of GenStage: `maxDemand` 1000 and
  * `minDemand` half of it, rounded down. A bare pid or name subscribes with the defaults.
  */
-export function resolveSubscribeOptions(input: unknown, where = 'options'): ResolvedSubscribeOptions {
+export function resolveSubscribeOptions(
+  input: unknown,
+  where = 'options',
+): ResolvedSubscribeOptions {
   const raw: Record<string, unknown> =
-    input instanceof Pid || typeof input === 'string' ? { to: input } : (input as Record<string, unknown>);
+    input instanceof Pid || typeof input === 'string'
+      ? { to: input }
+      : (input as Record<string, unknown>);
   if (raw === null || typeof raw !== 'object') {
-    return invalidArgument(where, 'subscribe options { to, maxDemand?, minDemand?, cancel? }', input);
+    return invalidArgument(
+      where,
+      'subscribe options { to, maxDemand?, minDemand?, cancel? }',
+      input,
+    );
   }
   if (!(raw.to instanceof Pid) && (typeof raw.to !== 'string' || raw.to.length === 0)) {
     invalidArgument(`${where}.to`, 'the producer as a Pid or a registered name', raw.to);
@@ -81,5 +90,11 @@ export function resolveSubscribeOptions(input: unknown, where = 'options'): Reso
     invalidArgument(`${where}.partition`, 'a partition name or number', raw.partition);
   }
 
-  return { ...raw, to: raw.to as Dest, maxDemand: max, minDemand: minDemand as number, cancel: cancel as CancelMode };
+  return {
+    ...raw,
+    to: raw.to as Dest,
+    maxDemand: max,
+    minDemand: minDemand as number,
+    cancel: cancel as CancelMode,
+  };
 }

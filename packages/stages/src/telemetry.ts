@@ -3,7 +3,7 @@
  */
 import type { Pid } from '@starweave/actors';
 
-/** What `stage.events_dropped` reports. */
+/** The fields of `stage.events_dropped`. */
 export interface EventsDropped {
   pid: Pid;
   name: string | undefined;
@@ -17,7 +17,7 @@ export interface EventsDropped {
   bufferKeep: 'first' | 'last';
 }
 
-/** What `stage.checkpoint_completed` reports. */
+/** The fields of `stage.checkpoint_completed`. */
 export interface CheckpointCompleted {
   checkpointId: number;
   durationMs: number;

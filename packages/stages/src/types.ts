@@ -28,7 +28,7 @@ export interface Cancellation {
   readonly reason: Reason;
 }
 
-/** What most callbacks return: events to dispatch (producers only) and the new state. */
+/** The result of most callbacks: events to dispatch (producers only) and the new state. */
 export interface StageResult<S, E = never> {
   events?: E[];
   state: S;
@@ -40,10 +40,10 @@ export interface StopResult<S> {
   state: S;
 }
 
-/** What `handleSubscribe` returns; `'manual'` demand means the stage calls `GenStage.ask`. */
+/** The result of `handleSubscribe`. With `demand: 'manual'` the stage asks through `GenStage.ask`. */
 export type SubscribeResult<S> = { state: S; demand?: 'automatic' | 'manual' } | StopResult<S>;
 
-/** What `handleCall` returns. */
+/** The result of `handleCall`. */
 export type StageCallResult<S, E = never> =
   | { reply: unknown; events?: E[]; state: S }
   | { noreply: true; events?: E[]; state: S }
@@ -56,9 +56,9 @@ export interface ProducerInitOptions {
    * producer-consumers, as in GenStage.
    */
   bufferSize?: number;
-  /** Which events a full buffer keeps: the `'first'` or the `'last'` ones. Default `'last'`. */
+  /** The events a full buffer keeps: the `'first'` or the `'last'` ones. Default `'last'`. */
   bufferKeep?: 'first' | 'last';
-  /** How events are shared among consumers. Default `'demand'`. */
+  /** The dispatcher that shares events among consumers. Default `'demand'`. */
   dispatcher?: DispatcherOption;
 }
 
@@ -68,23 +68,23 @@ export interface ConsumerInitOptions {
   subscribeTo?: Array<Dest | SubscribeOptions>;
 }
 
-/** What `init` of a producer returns. */
+/** The result of a producer's `init`. */
 export type ProducerInit<S> =
   | ({
       state: S;
-      /** `'accumulate'` holds demand until `GenStage.demand(..., 'forward')`. */
+      /** `'accumulate'` keeps demand until `GenStage.demand(..., 'forward')`. */
       demand?: 'forward' | 'accumulate';
     } & ProducerInitOptions)
   | { stop: Reason }
   | { ignore: true };
 
-/** What `init` of a producer-consumer returns. */
+/** The result of a producer-consumer's `init`. */
 export type ProducerConsumerInit<S> =
   | ({ state: S } & ProducerInitOptions & ConsumerInitOptions)
   | { stop: Reason }
   | { ignore: true };
 
-/** What `init` of a consumer returns. */
+/** The result of a consumer's `init`. */
 export type ConsumerInit<S> =
   | ({ state: S } & ConsumerInitOptions)
   | { stop: Reason }
@@ -95,8 +95,8 @@ export interface BaseSpec<S, Out> {
   /** A label for crash reports and introspection. Default: the stage type. */
   readonly name?: string;
   /**
-   * Runs when a subscription starts. A consumer sees `kind: 'producer'` and may return
-   * `demand: 'manual'`; a producer sees `kind: 'consumer'`.
+   * Runs when a subscription starts. A consumer receives `kind: 'producer'` and may return
+   * `demand: 'manual'`, and a producer receives `kind: 'consumer'`.
    */
   handleSubscribe?(
     kind: 'producer' | 'consumer',
@@ -113,11 +113,24 @@ export interface BaseSpec<S, Out> {
     self: ProcessContext,
   ): MaybePromise<StageResult<S, Out> | StopResult<S>>;
   /** Handles any other message. */
-  handleInfo?(message: any, state: S, self: ProcessContext): MaybePromise<StageResult<S, Out> | StopResult<S>>;
+  handleInfo?(
+    message: any,
+    state: S,
+    self: ProcessContext,
+  ): MaybePromise<StageResult<S, Out> | StopResult<S>>;
   /** Handles a `GenStage.call`; may reply later through `GenStage.reply`. */
-  handleCall?(request: any, from: From, state: S, self: ProcessContext): MaybePromise<StageCallResult<S, Out>>;
+  handleCall?(
+    request: any,
+    from: From,
+    state: S,
+    self: ProcessContext,
+  ): MaybePromise<StageCallResult<S, Out>>;
   /** Handles a `GenStage.cast`. */
-  handleCast?(request: any, state: S, self: ProcessContext): MaybePromise<StageResult<S, Out> | StopResult<S>>;
+  handleCast?(
+    request: any,
+    state: S,
+    self: ProcessContext,
+  ): MaybePromise<StageResult<S, Out> | StopResult<S>>;
   /** Cleans up before the stage exits. */
   terminate?(reason: Reason, state: S, self: ProcessContext): unknown;
   /** Returns what a checkpoint stores of the state; it must survive the codec. */
@@ -142,7 +155,8 @@ export interface ProducerSpec<S, A = void, Out = unknown> extends BaseSpec<S, Ou
 }
 
 /** A producer-consumer: it turns the events it receives into events for its consumers. */
-export interface ProducerConsumerSpec<S, A = void, In = unknown, Out = unknown> extends BaseSpec<S, Out> {
+export interface ProducerConsumerSpec<S, A = void, In = unknown, Out = unknown>
+  extends BaseSpec<S, Out> {
   readonly type: 'producerConsumer';
   init(arg: A, self: ProcessContext): MaybePromise<ProducerConsumerInit<S>>;
   handleEvents(

@@ -1,6 +1,16 @@
+import { fromAsyncIterable, GenStage, type ProducerConsumerSpec } from '@starweave/stages';
 import { describe, expect, it } from 'vitest';
-import { GenStage, type ProducerConsumerSpec, fromAsyncIterable } from '@starweave/stages';
-import { Counter, collected, collector, downOf, manualCollector, range, settle, useSystems, waitUntil } from './helpers.js';
+import {
+  Counter,
+  collected,
+  collector,
+  downOf,
+  manualCollector,
+  range,
+  settle,
+  useSystems,
+  waitUntil,
+} from './helpers.js';
 
 const newSystem = useSystems();
 

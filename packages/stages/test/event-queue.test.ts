@@ -1,7 +1,10 @@
-import { describe, expect, it } from 'vitest';
 import { Barrier, EventQueue } from '@starweave/stages';
+import { describe, expect, it } from 'vitest';
 
-function drain(queue: EventQueue<number>, max = Number.POSITIVE_INFINITY): Array<number[] | string> {
+function drain(
+  queue: EventQueue<number>,
+  max = Number.POSITIVE_INFINITY,
+): Array<number[] | string> {
   const out: Array<number[] | string> = [];
   for (;;) {
     const item = queue.shift(max);

@@ -1,21 +1,21 @@
-import { describe, expect, it } from 'vitest';
 import {
   GenServer,
+  isStarweaveError,
   MemoryLogger,
   type Pid,
   StarweaveError,
-  isStarweaveError,
 } from '@starweave/actors';
 import {
-  GenStage,
   type ConsumerLink,
   type ConsumerSpec,
-  type DispatchTarget,
   type Dispatcher,
+  type DispatchTarget,
+  GenStage,
   type ProducerConsumerSpec,
   type ProducerSpec,
   type Subscription,
 } from '@starweave/stages';
+import { describe, expect, it } from 'vitest';
 import {
   Counter,
   type CounterState,
@@ -30,13 +30,21 @@ import {
 
 const newSystem = useSystems();
 
-/** A producer that emits only what a cast tells it to, whatever the demand. */
+/** A producer that emits only the events a cast carries, whatever the demand. */
 interface PushState {
   demand: number;
 }
-const Pusher: ProducerSpec<PushState, { bufferSize?: number; bufferKeep?: 'first' | 'last' } | void, number> = {
+const Pusher: ProducerSpec<
+  PushState,
+  { bufferSize?: number; bufferKeep?: 'first' | 'last' } | undefined,
+  number
+> = {
   type: 'producer',
-  init: (arg) => ({ state: { demand: 0 }, bufferSize: arg?.bufferSize, bufferKeep: arg?.bufferKeep }),
+  init: (arg) => ({
+    state: { demand: 0 },
+    bufferSize: arg?.bufferSize,
+    bufferKeep: arg?.bufferKeep,
+  }),
   handleDemand: (demand, state) => ({ state: { demand: state.demand + demand } }),
   handleCast: (events: number[], state) => ({ events, state }),
   handleCall: (_request, _from, state) => ({ reply: state.demand, state }),
@@ -57,7 +65,10 @@ describe('GenStage.startLink', () => {
 
   it('fails with ERR_INVALID_ARGUMENT for a spec without its required callback', () => {
     const system = newSystem();
-    const spec = { type: 'consumer', init: () => ({ state: null }) } as unknown as ConsumerSpec<null>;
+    const spec = {
+      type: 'consumer',
+      init: () => ({ state: null }),
+    } as unknown as ConsumerSpec<null>;
     expect(() => GenStage.startLink(system, spec, undefined)).toThrow(StarweaveError);
   });
 
@@ -196,6 +207,7 @@ describe('GenStage demand', () => {
   it('logs events beyond the demand as an error and keeps running', async () => {
     const logger = new MemoryLogger();
     const system = newSystem({ logger });
+
     // A dispatcher that ignores each consumer's demand and sends every event to everyone.
     const links: ConsumerLink[] = [];
     let target!: DispatchTarget;
@@ -218,6 +230,7 @@ describe('GenStage demand', () => {
       barrier: () => undefined,
       bufferedCount: () => 0,
     };
+
     const producer = await GenStage.start(
       system,
       { ...Pusher, init: () => ({ state: { demand: 0 }, dispatcher: greedy }) },
@@ -227,6 +240,7 @@ describe('GenStage demand', () => {
     const consumer = await GenStage.start(system, collector(seen), undefined);
     await GenStage.subscribe(system, consumer, { to: producer, maxDemand: 5, minDemand: 0 });
     await settle(system);
+
     GenStage.cast(system, producer, range(0, 8));
     await waitUntil(() => seen.events.length === 8);
     expect(system.isAlive(consumer)).toBe(true);
@@ -280,7 +294,10 @@ describe('GenStage demand', () => {
     const system = newSystem();
     const producer = await GenStage.startLink(
       system,
-      { ...Counter, init: () => ({ state: { next: 0, limit: 10, demands: [] }, demand: 'accumulate' }) },
+      {
+        ...Counter,
+        init: () => ({ state: { next: 0, limit: 10, demands: [] }, demand: 'accumulate' }),
+      },
       undefined,
     );
     const seen = collected();
@@ -341,7 +358,10 @@ describe('GenStage producer-consumer', () => {
       type: 'producerConsumer',
       init: () => ({ state: null }),
       // Each input becomes 100 outputs: far more than the consumer asked for.
-      handleEvents: (events, _from, state) => ({ events: events.flatMap((x) => range(x * 100, x * 100 + 100)), state }),
+      handleEvents: (events, _from, state) => ({
+        events: events.flatMap((x) => range(x * 100, x * 100 + 100)),
+        state,
+      }),
     };
     const stage = await GenStage.startLink(system, expander, undefined);
     const seen = collected();
@@ -449,7 +469,10 @@ describe('GenStage cancel modes', () => {
     const system = newSystem();
     const producer = await GenStage.start(system, Counter, { limit: 100 });
     const consumer = await GenStage.start(system, collector(collected()), undefined);
-    const subscription = await GenStage.subscribe(system, consumer, { to: producer, cancel: 'temporary' });
+    const subscription = await GenStage.subscribe(system, consumer, {
+      to: producer,
+      cancel: 'temporary',
+    });
     GenStage.cancel(system, subscription, 'shutdown');
     await settle(system);
     expect(system.isAlive(consumer)).toBe(true);
@@ -472,7 +495,10 @@ describe('GenStage.subscribe', () => {
   it('fails with ERR_NOPROC when the producer is not running', async () => {
     const system = newSystem();
     const consumer = await GenStage.start(system, collector(collected()), undefined);
-    const error = await GenStage.subscribe(system, consumer, { to: 'nobody', cancel: 'temporary' }).catch((e) => e);
+    const error = await GenStage.subscribe(system, consumer, {
+      to: 'nobody',
+      cancel: 'temporary',
+    }).catch((e) => e);
     expect(isStarweaveError(error, 'ERR_NOPROC')).toBe(true);
     expect(system.isAlive(consumer)).toBe(true);
   });
@@ -481,9 +507,11 @@ describe('GenStage.subscribe', () => {
     const system = newSystem();
     const producer = await GenStage.start(system, Counter, { limit: 100 });
     const consumer = await GenStage.start(system, collector(collected()), undefined);
-    const error = await GenStage.subscribe(system, consumer, { to: producer, maxDemand: 5, minDemand: 5 }).catch(
-      (e) => e,
-    );
+    const error = await GenStage.subscribe(system, consumer, {
+      to: producer,
+      maxDemand: 5,
+      minDemand: 5,
+    }).catch((e) => e);
     expect(isStarweaveError(error, 'ERR_INVALID_ARGUMENT')).toBe(true);
   });
 
@@ -505,7 +533,9 @@ describe('GenStage.subscribe', () => {
     const fromHigh = await GenStage.subscribe(system, consumer, { to: high, maxDemand: 4 });
     await waitUntil(() => seen.events.length === 20);
     const of = (from: Subscription) =>
-      seen.batches.filter((batch) => batch.from.ref.equals(from.ref)).flatMap((batch) => batch.events);
+      seen.batches
+        .filter((batch) => batch.from.ref.equals(from.ref))
+        .flatMap((batch) => batch.events);
     expect(of(fromLow)).toEqual(range(0, 10));
     expect(of(fromHigh)).toEqual(range(1000, 1010));
   });
@@ -516,7 +546,10 @@ describe('GenStage callbacks', () => {
     const system = newSystem();
     const producer = await GenStage.start(
       system,
-      { ...Pusher, handleCall: (events: number[], _from, state) => ({ reply: 'queued', events, state }) },
+      {
+        ...Pusher,
+        handleCall: (events: number[], _from, state) => ({ reply: 'queued', events, state }),
+      },
       undefined,
     );
     const seen = collected();

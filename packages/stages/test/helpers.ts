@@ -2,9 +2,22 @@
  * Shared test helpers: systems that shut down after each test, waits that poll the event loop,
  * and small stages (a counter producer, a collecting consumer) that many tests use.
  */
+
+import {
+  ActorSystem,
+  type ActorSystemOptions,
+  type Pid,
+  type ProcessContext,
+  silentLogger,
+} from '@starweave/actors';
+import {
+  type ConsumerSpec,
+  GenStage,
+  type ProducerInitOptions,
+  type ProducerSpec,
+  type Subscription,
+} from '@starweave/stages';
 import { afterEach } from 'vitest';
-import { ActorSystem, type ActorSystemOptions, type Pid, type ProcessContext, silentLogger } from '@starweave/actors';
-import { type ConsumerSpec, GenStage, type ProducerInitOptions, type ProducerSpec, type Subscription } from '@starweave/stages';
 
 /** Returns a factory of systems with a silent logger; each is shut down after each test. */
 export function useSystems(): (options?: ActorSystemOptions) => ActorSystem {
@@ -42,7 +55,8 @@ export async function settle(system: ActorSystem, limitMs = 3000): Promise<void>
   while (idleTurns < 2) {
     await nextTurn();
     idleTurns = system.isIdle() ? idleTurns + 1 : 0;
-    if (performance.now() - start > limitMs) throw new Error(`system still busy after ${limitMs} ms`);
+    if (performance.now() - start > limitMs)
+      throw new Error(`system still busy after ${limitMs} ms`);
   }
 }
 
@@ -57,7 +71,11 @@ export interface CounterState {
  * A producer of the integers from `start` up to `limit` (exclusive; default no limit). It
  * emits exactly what is asked for while it has integers left and records each demand.
  */
-export const Counter: ProducerSpec<CounterState, { start?: number; limit?: number } | void, number> = {
+export const Counter: ProducerSpec<
+  CounterState,
+  { start?: number; limit?: number } | undefined,
+  number
+> = {
   type: 'producer',
   init: (arg) => ({
     state: { next: arg?.start ?? 0, limit: arg?.limit ?? Number.POSITIVE_INFINITY, demands: [] },
@@ -97,11 +115,13 @@ export function collector(
  * A consumer in manual demand mode that records what it receives; send it `{ ask: n }` to ask
  * its (single) producer for `n` more events.
  */
-export function manualCollector(collected: Collected): ConsumerSpec<{ from: Subscription | null }, unknown, unknown> {
+export function manualCollector(
+  collected: Collected,
+): ConsumerSpec<{ from: Subscription | null }, unknown, unknown> {
   return {
     type: 'consumer',
     init: () => ({ state: { from: null } }),
-    handleSubscribe: (_kind, _options, from, state) => ({ state: { from }, demand: 'manual' }),
+    handleSubscribe: (_kind, _options, from) => ({ state: { from }, demand: 'manual' }),
     handleEvents: (events, from, state) => {
       collected.batches.push({ from, events });
       collected.events.push(...events);
@@ -118,7 +138,7 @@ export function manualCollector(collected: Collected): ConsumerSpec<{ from: Subs
  * A producer that emits only what a cast carries (an array of events), whatever the demand;
  * a call returns the demand it has received so far.
  */
-export const Pusher: ProducerSpec<{ demand: number }, ProducerInitOptions | void, unknown> = {
+export const Pusher: ProducerSpec<{ demand: number }, ProducerInitOptions | undefined, unknown> = {
   type: 'producer',
   init: (options) => ({ state: { demand: 0 }, ...(options ?? {}) }),
   handleDemand: (demand, state) => ({ state: { demand: state.demand + demand } }),
@@ -137,7 +157,11 @@ export function collected(): Collected {
 }
 
 /** Resolves with the DOWN message of `pid`, received by the system's root. */
-export function downOf(system: ActorSystem, pid: Pid, ref = system.monitor(pid)): Promise<{ reason: unknown }> {
+export function downOf(
+  system: ActorSystem,
+  pid: Pid,
+  ref = system.monitor(pid),
+): Promise<{ reason: unknown }> {
   return system.receive((m: any) => m?.type === 'DOWN' && m.ref.equals(ref), 3000);
 }
 

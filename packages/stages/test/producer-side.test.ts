@@ -1,13 +1,18 @@
-import { describe, expect, it } from 'vitest';
 import { GenServer, MemoryLogger } from '@starweave/actors';
-import { type EventsDropped, GenStage, type ProducerConsumerSpec, type ProducerSpec } from '@starweave/stages';
+import {
+  type EventsDropped,
+  GenStage,
+  type ProducerConsumerSpec,
+  type ProducerSpec,
+} from '@starweave/stages';
+import { describe, expect, it } from 'vitest';
 import {
   Counter,
   type CounterState,
-  Pusher,
   collected,
   collector,
   manualCollector,
+  Pusher,
   range,
   settle,
   useSystems,
@@ -67,7 +72,10 @@ describe('producer buffer', () => {
     const expander: ProducerConsumerSpec<null, void, number, number> = {
       type: 'producerConsumer',
       init: () => ({ state: null }),
-      handleEvents: (events, _from, state) => ({ events: events.flatMap(() => range(0, 20_000)), state }),
+      handleEvents: (events, _from, state) => ({
+        events: events.flatMap(() => range(0, 20_000)),
+        state,
+      }),
     };
     const stage = await GenStage.start(system, expander, undefined);
     const seen = collected();
@@ -131,6 +139,7 @@ describe('bounded memory', () => {
     system.telemetry.on('stage.events_dropped', (event) => {
       dropped += event.dropped;
     });
+
     const producer = await GenStage.start(system, flood, undefined);
     const slow = collector(collected(), {
       handleEvents: async (events, _from, state) => {
@@ -143,6 +152,7 @@ describe('bounded memory', () => {
     const consumer = await GenStage.start(system, slow, undefined);
     await GenStage.subscribe(system, consumer, { to: producer, maxDemand: 50, minDemand: 25 });
     await waitUntil(() => consumed >= 500, 5000);
+
     // In flight at most: the buffer (500), what the consumer has asked for (50) and one tick.
     expect(peak).toBeLessThanOrEqual(500 + 50 + 1000);
     expect(dropped).toBeGreaterThan(0);

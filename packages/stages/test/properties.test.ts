@@ -1,5 +1,3 @@
-import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
 import { ActorSystem, MemoryLogger, type Pid } from '@starweave/actors';
 import {
   type ConsumerSpec,
@@ -8,6 +6,8 @@ import {
   type ProducerConsumerSpec,
   type Subscription,
 } from '@starweave/stages';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 import { Pusher, settle } from './helpers.js';
 
 /** One event: which producer made it and its place in that producer's sequence. */
@@ -27,26 +27,48 @@ interface Scenario {
   viaStage: boolean;
   producers: Array<{ bufferSize: number; bufferKeep: 'first' | 'last' }>;
   consumers: ConsumerPlan[];
-  actions: Array<{ kind: 'push'; producer: number; count: number } | { kind: 'ask'; consumer: number; demand: number }>;
+  actions: Array<
+    | { kind: 'push'; producer: number; count: number }
+    | { kind: 'ask'; consumer: number; demand: number }
+  >;
 }
 
 const consumerPlan: fc.Arbitrary<ConsumerPlan> = fc
-  .record({ manual: fc.boolean(), maxDemand: fc.integer({ min: 1, max: 20 }), minRatio: fc.double({ min: 0, max: 0.99, noNaN: true }) })
-  .map(({ manual, maxDemand, minRatio }) => ({ manual, maxDemand, minDemand: Math.floor(maxDemand * minRatio) }));
+  .record({
+    manual: fc.boolean(),
+    maxDemand: fc.integer({ min: 1, max: 20 }),
+    minRatio: fc.double({ min: 0, max: 0.99, noNaN: true }),
+  })
+  .map(({ manual, maxDemand, minRatio }) => ({
+    manual,
+    maxDemand,
+    minDemand: Math.floor(maxDemand * minRatio),
+  }));
 
 const scenario: fc.Arbitrary<Scenario> = fc
   .record({
     dispatcher: fc.constantFrom('demand' as const, 'broadcast' as const, 'partition' as const),
     viaStage: fc.boolean(),
     producers: fc.array(
-      fc.record({ bufferSize: fc.constantFrom(2, 5, 50), bufferKeep: fc.constantFrom('first' as const, 'last' as const) }),
+      fc.record({
+        bufferSize: fc.constantFrom(2, 5, 50),
+        bufferKeep: fc.constantFrom('first' as const, 'last' as const),
+      }),
       { minLength: 1, maxLength: 2 },
     ),
     consumers: fc.array(consumerPlan, { minLength: 1, maxLength: 3 }),
     actions: fc.array(
       fc.oneof(
-        fc.record({ kind: fc.constant('push' as const), producer: fc.nat(1), count: fc.integer({ min: 1, max: 12 }) }),
-        fc.record({ kind: fc.constant('ask' as const), consumer: fc.nat(2), demand: fc.integer({ min: 1, max: 25 }) }),
+        fc.record({
+          kind: fc.constant('push' as const),
+          producer: fc.nat(1),
+          count: fc.integer({ min: 1, max: 12 }),
+        }),
+        fc.record({
+          kind: fc.constant('ask' as const),
+          consumer: fc.nat(2),
+          demand: fc.integer({ min: 1, max: 25 }),
+        }),
       ),
       { minLength: 1, maxLength: 15 },
     ),
@@ -69,7 +91,10 @@ interface Observed {
   froms: Subscription[];
 }
 
-function observingConsumer(plan: ConsumerPlan, observed: Observed): ConsumerSpec<null, void, Token> {
+function observingConsumer(
+  plan: ConsumerPlan,
+  observed: Observed,
+): ConsumerSpec<null, void, Token> {
   return {
     type: 'consumer',
     init: () => ({ state: null }),
@@ -124,14 +149,25 @@ async function run(plan: Scenario): Promise<void> {
     }
     const stage = plan.viaStage ? await GenStage.start(system, Identity, dispatcher) : null;
     if (stage !== null) {
-      for (const producer of producers) await GenStage.subscribe(system, stage, { to: producer, maxDemand: 7, minDemand: 3 });
+      for (const producer of producers)
+        await GenStage.subscribe(system, stage, { to: producer, maxDemand: 7, minDemand: 3 });
     }
     const observed: Observed[] = [];
     const consumers: Pid[] = [];
     for (const [index, consumerPlanned] of plan.consumers.entries()) {
-      const seen: Observed = { received: [], asked: new Map(), got: new Map(), overDemand: 0, froms: [] };
+      const seen: Observed = {
+        received: [],
+        asked: new Map(),
+        got: new Map(),
+        overDemand: 0,
+        froms: [],
+      };
       observed.push(seen);
-      const consumer = await GenStage.start(system, observingConsumer(consumerPlanned, seen), undefined);
+      const consumer = await GenStage.start(
+        system,
+        observingConsumer(consumerPlanned, seen),
+        undefined,
+      );
       consumers.push(consumer);
       for (const to of stage === null ? producers : [stage]) {
         await GenStage.subscribe(system, consumer, {
@@ -156,7 +192,7 @@ async function run(plan: Scenario): Promise<void> {
         system.send(consumers[action.consumer]!, action.demand);
       }
       await settle(system);
-      // A producer holds at most its buffer size, and a partition dispatcher as much again
+      // A producer buffers at most its buffer size, and a partition dispatcher as much again
       // per partition.
       for (const [index, producer] of plan.producers.entries()) {
         const queues = plan.dispatcher === 'partition' && !plan.viaStage ? partitions : 0;
@@ -174,9 +210,11 @@ async function run(plan: Scenario): Promise<void> {
     for (const seen of observed) {
       // Never more than asked, never a batch over maxDemand - minDemand.
       expect(seen.overDemand).toBe(0);
-      // Per producer, each consumer sees that producer's events in order, each at most once.
+      // Per producer, each consumer receives that producer's events in order, each at most once.
       for (const producer of plan.producers.keys()) {
-        const seqs = seen.received.filter((token) => token.producer === producer).map((token) => token.seq);
+        const seqs = seen.received
+          .filter((token) => token.producer === producer)
+          .map((token) => token.seq);
         for (let i = 1; i < seqs.length; i++) expect(seqs[i]).toBeGreaterThan(seqs[i - 1]!);
       }
     }
@@ -186,7 +224,9 @@ async function run(plan: Scenario): Promise<void> {
       // Every consumer accounts for every event: received, dropped, or still buffered.
       for (const seen of observed) expect(seen.received.length + dropped + buffered).toBe(pushed);
     } else {
-      const all = observed.flatMap((seen) => seen.received.map((token) => `${token.producer}:${token.seq}`));
+      const all = observed.flatMap((seen) =>
+        seen.received.map((token) => `${token.producer}:${token.seq}`),
+      );
       expect(new Set(all).size).toBe(all.length);
       expect(all.length + dropped + buffered).toBe(pushed);
     }

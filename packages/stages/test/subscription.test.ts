@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { Pid, isStarweaveError } from '@starweave/actors';
+import { isStarweaveError, Pid } from '@starweave/actors';
 import { resolveSubscribeOptions } from '@starweave/stages';
+import { describe, expect, it } from 'vitest';
 
 function failure(input: unknown): unknown {
   try {

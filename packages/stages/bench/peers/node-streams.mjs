@@ -14,7 +14,6 @@ async function runOnce(count, { sourceWork = 0, sinkWork = 0, heap } = {}) {
     }
   }
   let sum = 0;
-  let seen = 0;
   await pipeline(
     Readable.from(source()),
     new Transform({
@@ -28,7 +27,6 @@ async function runOnce(count, { sourceWork = 0, sinkWork = 0, heap } = {}) {
       write(x, _encoding, done) {
         if (sinkWork > 0) spin(sinkWork, x);
         if (x % 3 !== 0) sum += x;
-        seen++;
         if (heap !== undefined) heap.passed(1);
         done();
       },

@@ -23,7 +23,7 @@ const Source = {
   },
 };
 
-const Map = {
+const Mapper = {
   type: 'producerConsumer',
   init: () => ({ state: null }),
   handleEvents(events, _from, state) {
@@ -52,8 +52,8 @@ const Sink = {
 };
 
 /**
- * Runs `count` events through the three stages; resolves with the sink's sum and the time
- * from creating the system to the last event, which leaves out the shutdown.
+ * Runs `count` events through the three stages and resolves with the sink's sum and the time
+ * taken. The time runs from creating the system to the last event, without the shutdown.
  */
 async function runOnce(count, { sourceWork = 0, sinkWork = 0, heap } = {}) {
   const start = nowNs();
@@ -64,7 +64,7 @@ async function runOnce(count, { sourceWork = 0, sinkWork = 0, heap } = {}) {
   });
   const sink = { sum: 0, seen: 0, count, work: sinkWork, heap, done };
   const source = await GenStage.startLink(system, Source, { count, work: sourceWork });
-  const map = await GenStage.startLink(system, Map, undefined);
+  const map = await GenStage.startLink(system, Mapper, undefined);
   const consumer = await GenStage.startLink(system, Sink, sink);
   await GenStage.subscribe(system, consumer, { to: map });
   await GenStage.subscribe(system, map, { to: source });

@@ -65,9 +65,9 @@ export function spinResult() {
 
 /**
  * Tracks the peak of the live heap while a pipeline runs. `passed(n)` reports that `n` more
- * events were handled; every `interval` events it runs a full collection and reads the heap,
- * so the figure counts what the pipeline holds, not garbage awaiting collection. `finish()`
- * returns the peak above the lower of the heaps before the run and after its teardown.
+ * events were handled. Every `interval` events it runs a full collection and reads the heap,
+ * so the figure counts what the pipeline keeps rather than garbage awaiting collection.
+ * `finish()` returns the peak above the lower of the heaps before the run and after it.
  */
 export class HeapPeak {
   constructor(interval) {

@@ -6,8 +6,11 @@
 import type { ProcessContext } from '@starweave/actors';
 import type { ProducerSpec } from '../types.js';
 
-/** Where a producer's events come from: an iterable, or a function that makes a fresh one. */
-export type IterableSource<E> = AsyncIterable<E> | Iterable<E> | (() => AsyncIterable<E> | Iterable<E>);
+/** The source of a producer's events: an iterable, or a function that makes a fresh one. */
+export type IterableSource<E> =
+  | AsyncIterable<E>
+  | Iterable<E>
+  | (() => AsyncIterable<E> | Iterable<E>);
 
 interface State<E> {
   readonly iterator: AsyncIterator<E> | Iterator<E>;
@@ -27,10 +30,13 @@ class Failed {
 function openIterator<E>(source: IterableSource<E>): AsyncIterator<E> | Iterator<E> {
   const iterable = typeof source === 'function' ? source() : source;
   if (iterable !== null && typeof iterable === 'object') {
-    if (Symbol.asyncIterator in iterable) return (iterable as AsyncIterable<E>)[Symbol.asyncIterator]();
+    if (Symbol.asyncIterator in iterable)
+      return (iterable as AsyncIterable<E>)[Symbol.asyncIterator]();
     if (Symbol.iterator in iterable) return (iterable as Iterable<E>)[Symbol.iterator]();
   }
-  throw new TypeError(`expected an async iterable, an iterable or a function returning one, got ${String(iterable)}`);
+  throw new TypeError(
+    `expected an async iterable, an iterable or a function returning one, got ${String(iterable)}`,
+  );
 }
 
 // Pulls from the iterator outside the stage's callbacks, so the stage keeps handling messages
@@ -115,7 +121,8 @@ export function fromAsyncIterable<E>(source: IterableSource<E>): ProducerSpec<St
       }
       if (message instanceof Done) return { stop: 'normal', state };
       if (message instanceof Failed) {
-        const reason = message.error instanceof Error ? message.error : new Error(String(message.error));
+        const reason =
+          message.error instanceof Error ? message.error : new Error(String(message.error));
         return { stop: reason, state };
       }
       return { state };

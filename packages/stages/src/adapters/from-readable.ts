@@ -39,7 +39,9 @@ class ReadableFailed {
  * await system.shutdown();
  * ```
  */
-export function fromReadable(source: Readable | (() => Readable)): ProducerSpec<State, void, unknown> {
+export function fromReadable(
+  source: Readable | (() => Readable),
+): ProducerSpec<State, void, unknown> {
   return {
     type: 'producer',
     name: 'ReadableProducer',

@@ -6,13 +6,13 @@
 import {
   type ActorSystem,
   type Caller,
+  callerContext,
   type Dest,
+  formatReason,
+  isNormalReason,
   type Pid,
   type Reason,
   StarweaveError,
-  callerContext,
-  formatReason,
-  isNormalReason,
 } from '@starweave/actors';
 import * as GenStage from '../gen-stage.js';
 import { resolveSubscribeOptions, type SubscribeOptions } from '../subscription.js';
@@ -72,7 +72,8 @@ function consumerSpec<E>(channel: Channel<E>, initialDemand: number): ConsumerSp
       return { stop: 'normal', state };
     },
     handleInfo: (message, state, self) => {
-      if (message instanceof AskMore && state.from !== null) GenStage.ask(self, state.from, message.demand);
+      if (message instanceof AskMore && state.from !== null)
+        GenStage.ask(self, state.from, message.demand);
       return { state };
     },
   };
@@ -80,9 +81,9 @@ function consumerSpec<E>(channel: Channel<E>, initialDemand: number): ConsumerSp
 
 /**
  * Returns the events of `producer` as an async iterable. The loop ends when the producer
- * exits normally or cancels the subscription normally, and throws when it exits otherwise;
- * events received before the end are all delivered first. Each iteration starts its own
- * consumer and subscription.
+ * exits normally or cancels the subscription normally, and throws ERR_CANCELLED when it
+ * exits otherwise. Either way, the events received before the end come first. Each
+ * iteration starts its own consumer and subscription.
  *
  * @example
  * ```ts
@@ -161,10 +162,14 @@ function iterate<E>(
           const { reason } = channel.ended;
           stopConsumer();
           if (isNormalReason(reason)) return { value: undefined, done: true };
-          throw new StarweaveError('ERR_CANCELLED', `the producer ended with ${formatReason(reason)}`, {
-            cause: reason,
-            details: { reason },
-          });
+          throw new StarweaveError(
+            'ERR_CANCELLED',
+            `the producer ended with ${formatReason(reason)}`,
+            {
+              cause: reason,
+              details: { reason },
+            },
+          );
         }
         await new Promise<void>((resolve) => {
           channel.wake = resolve;

@@ -1,12 +1,12 @@
 /**
  * The options with which a stage takes part in checkpoints.
  */
-import { type Dest, Pid, invalidArgument } from '@starweave/actors';
+import { type Dest, invalidArgument, Pid } from '@starweave/actors';
 import type { CheckpointStore } from './checkpoint-store.js';
 
-/** How a stage takes part in checkpoints. */
+/** The checkpoint settings of a stage. */
 export interface CheckpointOptions {
-  /** Where snapshots are saved and loaded. */
+  /** The store that snapshots are saved to and loaded from. */
   store: CheckpointStore;
   /** The stage's name in the store; the same across restarts and unique in the pipeline. */
   stageId: string;
@@ -25,7 +25,11 @@ export function checkCheckpointOptions(options: unknown): CheckpointOptions {
   const raw = options as Record<string, unknown>;
   const store = raw.store as Record<string, unknown> | null | undefined;
   const methods = ['save', 'complete', 'latestCompleted', 'load'];
-  if (store === null || typeof store !== 'object' || methods.some((name) => typeof store[name] !== 'function')) {
+  if (
+    store === null ||
+    typeof store !== 'object' ||
+    methods.some((name) => typeof store[name] !== 'function')
+  ) {
     invalidArgument(
       'options.checkpoint.store',
       'a CheckpointStore with save, complete, latestCompleted and load',
@@ -35,8 +39,15 @@ export function checkCheckpointOptions(options: unknown): CheckpointOptions {
   if (typeof raw.stageId !== 'string' || raw.stageId.length === 0) {
     invalidArgument('options.checkpoint.stageId', 'a non-empty string', raw.stageId);
   }
-  if (!(raw.coordinator instanceof Pid) && (typeof raw.coordinator !== 'string' || raw.coordinator === '')) {
-    invalidArgument('options.checkpoint.coordinator', 'a Pid or a registered name', raw.coordinator);
+  if (
+    !(raw.coordinator instanceof Pid) &&
+    (typeof raw.coordinator !== 'string' || raw.coordinator === '')
+  ) {
+    invalidArgument(
+      'options.checkpoint.coordinator',
+      'a Pid or a registered name',
+      raw.coordinator,
+    );
   }
   return options as CheckpointOptions;
 }

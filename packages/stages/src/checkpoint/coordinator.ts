@@ -1,6 +1,6 @@
 /**
  * The checkpoint coordinator: a process that starts checkpoints (on a timer or on request),
- * tells the sources to inject their barriers, and completes a checkpoint in the store once
+ * triggers the sources to inject their barriers, and completes a checkpoint in the store once
  * every sink has acknowledged it, as Flink's job manager does for its barriers.
  *
  * One checkpoint runs at a time. It fails when a stage declines it (its snapshot could not be
@@ -10,21 +10,26 @@ import {
   type Caller,
   type Dest,
   type From,
+  formatReason,
   GenServer,
+  invalidArgument,
   type Pid,
   type ProcessContext,
   type Ref,
   StarweaveError,
-  formatReason,
-  invalidArgument,
 } from '@starweave/actors';
 import type { StageChildSpec } from '../child-spec.js';
-import { CheckpointAck, CheckpointDecline, RegisterStage, TriggerCheckpoint } from './checkpoint-messages.js';
+import {
+  CheckpointAck,
+  CheckpointDecline,
+  RegisterStage,
+  TriggerCheckpoint,
+} from './checkpoint-messages.js';
 import type { CheckpointStore } from './checkpoint-store.js';
 
 /** Options of a checkpoint coordinator. */
 export interface CoordinatorOptions {
-  /** Where checkpoints are completed; the stages save their snapshots there too. */
+  /** The store that completes checkpoints, and to which the stages save their snapshots. */
   store: CheckpointStore;
   /** Stage ids of the sources, which must register before checkpoints start. */
   sources: readonly string[];
@@ -57,7 +62,9 @@ interface Running {
 }
 
 interface State {
-  readonly options: Required<Omit<CoordinatorOptions, 'intervalMs'>> & { intervalMs: number | undefined };
+  readonly options: Required<Omit<CoordinatorOptions, 'intervalMs'>> & {
+    intervalMs: number | undefined;
+  };
   readonly members: Map<string, Member>;
   nextId: number;
   running: Running | null;
@@ -102,7 +109,10 @@ const Coordinator: GenServer.Spec<State, CoordinatorOptions> = {
 
   handleCall: (request, from, state, self) => {
     if (!(request instanceof TriggerRequest)) {
-      throw new StarweaveError('ERR_BAD_CALL', 'the checkpoint coordinator takes only trigger calls');
+      throw new StarweaveError(
+        'ERR_BAD_CALL',
+        'the checkpoint coordinator takes only trigger calls',
+      );
     }
     state.queued.push(from);
     startIfReady(state, self);
@@ -131,7 +141,10 @@ const Coordinator: GenServer.Spec<State, CoordinatorOptions> = {
   },
 
   terminate: (reason, state, self) => {
-    const error = new StarweaveError('ERR_CANCELLED', `the checkpoint coordinator stopped: ${formatReason(reason)}`);
+    const error = new StarweaveError(
+      'ERR_CANCELLED',
+      `the checkpoint coordinator stopped: ${formatReason(reason)}`,
+    );
     for (const from of [...(state.running?.waiters ?? []), ...state.queued]) {
       GenServer.reply(self, from, { error });
     }
@@ -141,7 +154,11 @@ const Coordinator: GenServer.Spec<State, CoordinatorOptions> = {
 function register(state: State, message: RegisterStage, self: ProcessContext): void {
   const previous = state.members.get(message.stageId);
   if (previous !== undefined) self.demonitor(previous.monitor, { flush: true });
-  state.members.set(message.stageId, { pid: message.pid, role: message.role, monitor: self.monitor(message.pid) });
+  state.members.set(message.stageId, {
+    pid: message.pid,
+    role: message.role,
+    monitor: self.monitor(message.pid),
+  });
   startIfReady(state, self);
 }
 
@@ -176,7 +193,11 @@ function scheduleTick(state: State, self: ProcessContext): void {
   state.tick = self.sendAfter(self.pid, new Tick(), interval);
 }
 
-async function acknowledge(state: State, message: CheckpointAck, self: ProcessContext): Promise<void> {
+async function acknowledge(
+  state: State,
+  message: CheckpointAck,
+  self: ProcessContext,
+): Promise<void> {
   const running = state.running;
   if (running === null || running.checkpointId !== message.checkpointId) return;
   if (!state.options.sinks.includes(message.stageId)) return;
@@ -203,10 +224,18 @@ function fail(state: State, why: string, self: ProcessContext): void {
   const running = state.running!;
   self.cancelTimer(running.timer);
   state.running = null;
-  self.system.logger.log('warn', 'stage.checkpoint_failed', { pid: self.pid, checkpointId: running.checkpointId, why });
-  const error = new StarweaveError('ERR_CANCELLED', `checkpoint ${running.checkpointId} failed: ${why}.`, {
-    details: { checkpointId: running.checkpointId },
+  self.system.logger.log('warn', 'stage.checkpoint_failed', {
+    pid: self.pid,
+    checkpointId: running.checkpointId,
+    why,
   });
+  const error = new StarweaveError(
+    'ERR_CANCELLED',
+    `checkpoint ${running.checkpointId} failed: ${why}.`,
+    {
+      details: { checkpointId: running.checkpointId },
+    },
+  );
   for (const from of running.waiters) GenServer.reply(self, from, { error });
   startIfReady(state, self);
 }
@@ -215,7 +244,8 @@ function memberDown(state: State, ref: Ref, reason: unknown, self: ProcessContex
   for (const [id, member] of state.members) {
     if (!member.monitor.equals(ref)) continue;
     state.members.delete(id);
-    if (state.running !== null) fail(state, `stage ${id} exited with ${formatReason(reason)}`, self);
+    if (state.running !== null)
+      fail(state, `stage ${id} exited with ${formatReason(reason)}`, self);
     return;
   }
 }
@@ -231,13 +261,20 @@ function checkOptions(options: unknown): asserts options is CoordinatorOptions {
   }
   for (const key of ['sources', 'sinks']) {
     const list = raw[key];
-    if (!Array.isArray(list) || list.length === 0 || list.some((id) => typeof id !== 'string' || id === '')) {
+    if (
+      !Array.isArray(list) ||
+      list.length === 0 ||
+      list.some((id) => typeof id !== 'string' || id === '')
+    ) {
       invalidArgument(`options.${key}`, 'a non-empty array of stage ids', list);
     }
   }
   for (const key of ['intervalMs', 'timeoutMs']) {
     const value = raw[key];
-    if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)) {
+    if (
+      value !== undefined &&
+      (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+    ) {
       invalidArgument(`options.${key}`, 'a positive number of milliseconds', value);
     }
   }
@@ -291,9 +328,12 @@ export async function trigger(
   coordinator: Dest,
   timeoutMs: number | 'infinity' = 60_000,
 ): Promise<number> {
-  const outcome = (await GenServer.call(caller, coordinator, new TriggerRequest() as never, timeoutMs)) as
-    | { ok: number }
-    | { error: StarweaveError };
+  const outcome = (await GenServer.call(
+    caller,
+    coordinator,
+    new TriggerRequest() as never,
+    timeoutMs,
+  )) as { ok: number } | { error: StarweaveError };
   if ('error' in outcome) throw outcome.error;
   return outcome.ok;
 }

@@ -4,8 +4,8 @@
  * filters out count as delivered to it, so they do not use up its demand.
  */
 import { StarweaveError } from '@starweave/actors';
-import type { Barrier } from '../messages.js';
 import type { ConsumerLink, Dispatcher, DispatchTarget } from '../dispatcher.js';
+import type { Barrier } from '../messages.js';
 
 interface Entry {
   readonly link: ConsumerLink;

@@ -3,8 +3,9 @@
  * demand, so consumers share the events as they can take them. Give every consumer the same
  * `maxDemand`, or the greedier ones get more.
  */
-import type { Barrier } from '../messages.js';
+
 import type { ConsumerLink, Dispatcher, DispatchTarget } from '../dispatcher.js';
+import type { Barrier } from '../messages.js';
 
 /** Options of the demand dispatcher. */
 export interface DemandDispatcherOptions {

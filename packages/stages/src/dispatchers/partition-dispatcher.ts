@@ -4,10 +4,10 @@
  * demand, wait in that partition's queue, which the producer's buffer size bounds. A backed-up
  * partition slows the others, because the producer forwards demand for all of them together.
  */
-import { StarweaveError, describe, invalidArgument } from '@starweave/actors';
+import { describe, invalidArgument, StarweaveError } from '@starweave/actors';
+import type { ConsumerLink, Dispatcher, DispatchTarget } from '../dispatcher.js';
 import { type BufferKeep, EventQueue } from '../event-queue.js';
 import { Barrier } from '../messages.js';
-import type { ConsumerLink, Dispatcher, DispatchTarget } from '../dispatcher.js';
 import { hashValue } from './hash.js';
 
 /** A partition's name. */
@@ -204,12 +204,20 @@ export class PartitionDispatcher implements Dispatcher {
 function partitionKeys(partitions: unknown): PartitionKey[] {
   if (typeof partitions === 'number') {
     if (!Number.isInteger(partitions) || partitions < 1) {
-      invalidArgument('dispatcher.partitions', 'a count of at least 1 or a list of names', partitions);
+      invalidArgument(
+        'dispatcher.partitions',
+        'a count of at least 1 or a list of names',
+        partitions,
+      );
     }
     return Array.from({ length: partitions }, (_, index) => index);
   }
   if (!Array.isArray(partitions) || partitions.length === 0) {
-    return invalidArgument('dispatcher.partitions', 'a count of at least 1 or a list of names', partitions);
+    return invalidArgument(
+      'dispatcher.partitions',
+      'a count of at least 1 or a list of names',
+      partitions,
+    );
   }
   const keys = new Set<PartitionKey>();
   for (const key of partitions) {

@@ -1,6 +1,15 @@
+import { fromAsyncIterable, GenStage } from '@starweave/stages';
 import { describe, expect, it } from 'vitest';
-import { GenStage, fromAsyncIterable } from '@starweave/stages';
-import { collected, collector, downOf, manualCollector, range, settle, useSystems, waitUntil } from '../helpers.js';
+import {
+  collected,
+  collector,
+  downOf,
+  manualCollector,
+  range,
+  settle,
+  useSystems,
+  waitUntil,
+} from '../helpers.js';
 
 const newSystem = useSystems();
 
@@ -48,7 +57,11 @@ describe('fromAsyncIterable', () => {
 
   it('accepts a plain iterable', async () => {
     const system = newSystem();
-    const producer = await GenStage.start(system, fromAsyncIterable(new Set(['a', 'b'])), undefined);
+    const producer = await GenStage.start(
+      system,
+      fromAsyncIterable(new Set(['a', 'b'])),
+      undefined,
+    );
     const seen = collected();
     const consumer = await GenStage.start(system, collector(seen), undefined);
     await GenStage.subscribe(system, consumer, { to: producer, cancel: 'temporary' });

@@ -1,11 +1,20 @@
 import { Readable } from 'node:stream';
+import { fromReadable, GenStage } from '@starweave/stages';
 import { describe, expect, it } from 'vitest';
-import { GenStage, fromReadable } from '@starweave/stages';
-import { collected, collector, downOf, manualCollector, range, settle, useSystems, waitUntil } from '../helpers.js';
+import {
+  collected,
+  collector,
+  downOf,
+  manualCollector,
+  range,
+  settle,
+  useSystems,
+  waitUntil,
+} from '../helpers.js';
 
 const newSystem = useSystems();
 
-/** An object-mode Readable of 0..count-1 that records how many values it has produced. */
+/** Returns an object-mode Readable of 0..count-1 that counts the values it produced. */
 function counting(count: number, highWaterMark = 4) {
   const stats = { produced: 0 };
   const readable = new Readable({
@@ -30,7 +39,11 @@ describe('fromReadable', () => {
     const down = downOf(system, producer);
     const seen = collected();
     const consumer = await GenStage.start(system, collector(seen), undefined);
-    await GenStage.subscribe(system, consumer, { to: producer, maxDemand: 10, cancel: 'temporary' });
+    await GenStage.subscribe(system, consumer, {
+      to: producer,
+      maxDemand: 10,
+      cancel: 'temporary',
+    });
     expect((await down).reason).toBe('normal');
     await settle(system);
     expect(seen.events).toEqual(range(0, 100));

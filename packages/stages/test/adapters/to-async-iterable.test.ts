@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import { GenServer, isStarweaveError } from '@starweave/actors';
-import { GenStage, type ProducerSpec, fromAsyncIterable, toAsyncIterable } from '@starweave/stages';
+import { fromAsyncIterable, GenStage, type ProducerSpec, toAsyncIterable } from '@starweave/stages';
+import { describe, expect, it } from 'vitest';
 import { Counter, type CounterState, range, settle, useSystems, waitUntil } from '../helpers.js';
 
 const newSystem = useSystems();
@@ -17,7 +17,9 @@ describe('toAsyncIterable', () => {
   it('asks only as the loop takes events', async () => {
     const system = newSystem();
     const producer = await GenStage.start(system, Counter, undefined);
-    const iterator = toAsyncIterable<number>(system, producer, { maxDemand: 10, minDemand: 5 })[Symbol.asyncIterator]();
+    const iterator = toAsyncIterable<number>(system, producer, { maxDemand: 10, minDemand: 5 })[
+      Symbol.asyncIterator
+    ]();
     expect((await iterator.next()).value).toBe(0);
     await settle(system);
     let state = await GenServer.getState<CounterState>(system, producer);
@@ -59,14 +61,17 @@ describe('toAsyncIterable', () => {
     const failing: ProducerSpec<number, void, number> = {
       type: 'producer',
       init: () => ({ state: 0 }),
-      handleDemand: (demand, next) =>
-        next >= 5 ? { stop: new Error('producer broke'), state: next } : { events: [next], state: next + 1 },
+      handleDemand: (_demand, next) =>
+        next >= 5
+          ? { stop: new Error('producer broke'), state: next }
+          : { events: [next], state: next + 1 },
     };
     const producer = await GenStage.start(system, failing, undefined);
     const out: number[] = [];
     let error: unknown;
     try {
-      for await (const x of toAsyncIterable<number>(system, producer, { maxDemand: 1 })) out.push(x);
+      for await (const x of toAsyncIterable<number>(system, producer, { maxDemand: 1 }))
+        out.push(x);
     } catch (thrown) {
       error = thrown;
     }

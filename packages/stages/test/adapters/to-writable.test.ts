@@ -1,11 +1,11 @@
 import { Writable } from 'node:stream';
+import { fromAsyncIterable, GenStage, toWritable } from '@starweave/stages';
 import { describe, expect, it } from 'vitest';
-import { GenStage, fromAsyncIterable, toWritable } from '@starweave/stages';
 import { Counter, downOf, range, useSystems, waitUntil } from '../helpers.js';
 
 const newSystem = useSystems();
 
-/** An object-mode Writable that takes `delayMs` per write and records what it holds at most. */
+/** Returns an object-mode Writable that takes `delayMs` per write and records its peak buffer. */
 function slowSink(delayMs: number, highWaterMark = 2) {
   const stats = { written: [] as unknown[], pendingPeak: 0 };
   const writable = new Writable({

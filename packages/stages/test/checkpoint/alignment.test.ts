@@ -1,12 +1,17 @@
-import { describe, expect, it } from 'vitest';
 import { decodeVersioned } from '@starweave/actors';
-import { CheckpointCoordinator, GenStage, MemoryCheckpointStore, type ProducerSpec } from '@starweave/stages';
+import {
+  CheckpointCoordinator,
+  GenStage,
+  MemoryCheckpointStore,
+  type ProducerSpec,
+} from '@starweave/stages';
+import { describe, expect, it } from 'vitest';
 import { collected, collector, settle, useSystems, waitUntil } from '../helpers.js';
-import { type Item, database, runningCount, sink, subscribedTo } from './pipeline.js';
+import { database, type Item, runningCount, sink, subscribedTo } from './pipeline.js';
 
 const newSystem = useSystems();
 
-/** A source that emits the items a cast carries, with its count of emitted items as state. */
+/** Returns a source that emits the items a cast carries and counts them in its state. */
 function pushSource(name: string): ProducerSpec<{ offset: number }, void, Item> {
   return {
     type: 'producer',
@@ -37,7 +42,8 @@ class GatedStore extends MemoryCheckpointStore {
   }
 
   override save(checkpointId: number, stageId: string, bytes: Uint8Array): void | Promise<void> {
-    if (stageId !== this.gatedStage || this.gate === null) return super.save(checkpointId, stageId, bytes);
+    if (stageId !== this.gatedStage || this.gate === null)
+      return super.save(checkpointId, stageId, bytes);
     return this.gate.then(() => super.save(checkpointId, stageId, bytes));
   }
 }
@@ -47,15 +53,27 @@ describe('barrier alignment', () => {
     const system = newSystem();
     const store = new GatedStore('b');
     const db = database();
-    await CheckpointCoordinator.startLink(system, { store, sources: ['a', 'b'], sinks: ['sink'] }, { name: 'cp' });
+    await CheckpointCoordinator.startLink(
+      system,
+      { store, sources: ['a', 'b'], sinks: ['sink'] },
+      { name: 'cp' },
+    );
     const checkpoint = (stageId: string) => ({ store, stageId, coordinator: 'cp' });
-    const a = await GenStage.startLink(system, pushSource('a'), undefined, { name: 'a', checkpoint: checkpoint('a') });
-    const b = await GenStage.startLink(system, pushSource('b'), undefined, { name: 'b', checkpoint: checkpoint('b') });
+    const a = await GenStage.startLink(system, pushSource('a'), undefined, {
+      name: 'a',
+      checkpoint: checkpoint('a'),
+    });
+    const b = await GenStage.startLink(system, pushSource('b'), undefined, {
+      name: 'b',
+      checkpoint: checkpoint('b'),
+    });
     await GenStage.startLink(system, subscribedTo(runningCount, ['a', 'b']), undefined, {
       name: 'count',
       checkpoint: checkpoint('count'),
     });
-    await GenStage.startLink(system, subscribedTo(sink(db), ['count']), undefined, { checkpoint: checkpoint('sink') });
+    await GenStage.startLink(system, subscribedTo(sink(db), ['count']), undefined, {
+      checkpoint: checkpoint('sink'),
+    });
 
     GenStage.cast(system, a, [0, 1, 2]);
     GenStage.cast(system, b, [0, 1]);
@@ -83,9 +101,16 @@ describe('barrier alignment', () => {
     const system = newSystem();
     const store = new MemoryCheckpointStore();
     const db = database();
-    await CheckpointCoordinator.startLink(system, { store, sources: ['a'], sinks: ['sink'] }, { name: 'cp' });
+    await CheckpointCoordinator.startLink(
+      system,
+      { store, sources: ['a'], sinks: ['sink'] },
+      { name: 'cp' },
+    );
     const checkpoint = (stageId: string) => ({ store, stageId, coordinator: 'cp' });
-    const a = await GenStage.startLink(system, pushSource('a'), undefined, { name: 'a', checkpoint: checkpoint('a') });
+    const a = await GenStage.startLink(system, pushSource('a'), undefined, {
+      name: 'a',
+      checkpoint: checkpoint('a'),
+    });
     const passThrough = subscribedTo(
       {
         type: 'producerConsumer' as const,
@@ -98,7 +123,9 @@ describe('barrier alignment', () => {
       ['a'],
     );
     await GenStage.startLink(system, passThrough, undefined, { name: 'pass' });
-    await GenStage.startLink(system, subscribedTo(sink(db), ['pass']), undefined, { checkpoint: checkpoint('sink') });
+    await GenStage.startLink(system, subscribedTo(sink(db), ['pass']), undefined, {
+      checkpoint: checkpoint('sink'),
+    });
     GenStage.cast(system, a, [1, 2]);
     expect(await CheckpointCoordinator.trigger(system, 'cp')).toBe(1);
     expect(store.load(1, 'pass')).toBeUndefined();
@@ -107,9 +134,16 @@ describe('barrier alignment', () => {
   it('sends a barrier to consumers only after the events buffered before it', async () => {
     const system = newSystem();
     const store = new MemoryCheckpointStore();
-    await CheckpointCoordinator.startLink(system, { store, sources: ['a'], sinks: ['sink'] }, { name: 'cp' });
+    await CheckpointCoordinator.startLink(
+      system,
+      { store, sources: ['a'], sinks: ['sink'] },
+      { name: 'cp' },
+    );
     const checkpoint = (stageId: string) => ({ store, stageId, coordinator: 'cp' });
-    const a = await GenStage.startLink(system, pushSource('a'), undefined, { name: 'a', checkpoint: checkpoint('a') });
+    const a = await GenStage.startLink(system, pushSource('a'), undefined, {
+      name: 'a',
+      checkpoint: checkpoint('a'),
+    });
     const seen = collected();
     const consumer = await GenStage.startLink(
       system,

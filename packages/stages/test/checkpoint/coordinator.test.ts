@@ -1,4 +1,3 @@
-import { describe, expect, it } from 'vitest';
 import { type ActorSystem, decodeVersioned, isStarweaveError } from '@starweave/actors';
 import {
   type CheckpointCompleted,
@@ -7,6 +6,7 @@ import {
   GenStage,
   MemoryCheckpointStore,
 } from '@starweave/stages';
+import { describe, expect, it } from 'vitest';
 import { useSystems, waitUntil } from '../helpers.js';
 import { database, runningCount, sink, source, subscribedTo } from './pipeline.js';
 
@@ -16,24 +16,48 @@ const newSystem = useSystems();
 async function startPipeline(
   system: ActorSystem,
   store: CheckpointStore,
-  options: { limit?: number; sinkSpec?: ReturnType<typeof sink>; intervalMs?: number; timeoutMs?: number } = {},
+  options: {
+    limit?: number;
+    sinkSpec?: ReturnType<typeof sink>;
+    intervalMs?: number;
+    timeoutMs?: number;
+  } = {},
 ) {
   const db = database();
   await CheckpointCoordinator.startLink(
     system,
-    { store, sources: ['a'], sinks: ['sink'], intervalMs: options.intervalMs, timeoutMs: options.timeoutMs },
+    {
+      store,
+      sources: ['a'],
+      sinks: ['sink'],
+      intervalMs: options.intervalMs,
+      timeoutMs: options.timeoutMs,
+    },
     { name: 'checkpoints' },
   );
   const checkpoint = (stageId: string) => ({ store, stageId, coordinator: 'checkpoints' });
-  await GenStage.startLink(system, source('a', options.limit ?? 100), undefined, { name: 'a', checkpoint: checkpoint('a') });
-  await GenStage.startLink(system, subscribedTo(runningCount, [{ to: 'a', maxDemand: 10 }]), undefined, {
-    name: 'count',
-    checkpoint: checkpoint('count'),
+  await GenStage.startLink(system, source('a', options.limit ?? 100), undefined, {
+    name: 'a',
+    checkpoint: checkpoint('a'),
   });
-  await GenStage.startLink(system, subscribedTo(options.sinkSpec ?? sink(db), [{ to: 'count', maxDemand: 10 }]), undefined, {
-    name: 'sink',
-    checkpoint: checkpoint('sink'),
-  });
+  await GenStage.startLink(
+    system,
+    subscribedTo(runningCount, [{ to: 'a', maxDemand: 10 }]),
+    undefined,
+    {
+      name: 'count',
+      checkpoint: checkpoint('count'),
+    },
+  );
+  await GenStage.startLink(
+    system,
+    subscribedTo(options.sinkSpec ?? sink(db), [{ to: 'count', maxDemand: 10 }]),
+    undefined,
+    {
+      name: 'sink',
+      checkpoint: checkpoint('sink'),
+    },
+  );
   return db;
 }
 
@@ -47,7 +71,9 @@ describe('CheckpointCoordinator.trigger', () => {
     expect(id).toBe(1);
     expect(store.latestCompleted()).toBe(1);
     expect(decodeVersioned(store.load(1, 'a')!)).toEqual({ offset: 100 });
-    expect((decodeVersioned(store.load(1, 'count')!) as { counts: object }).counts).toEqual({ a: 100 });
+    expect((decodeVersioned(store.load(1, 'count')!) as { counts: object }).counts).toEqual({
+      a: 100,
+    });
   });
 
   it('saves snapshots that agree: the stage counted exactly the events before the barrier', async () => {
@@ -102,10 +128,17 @@ describe('CheckpointCoordinator.trigger', () => {
   it('waits for every source and sink to register before starting', async () => {
     const system = newSystem();
     const store = new MemoryCheckpointStore();
-    await CheckpointCoordinator.startLink(system, { store, sources: ['a'], sinks: ['sink'] }, { name: 'early' });
+    await CheckpointCoordinator.startLink(
+      system,
+      { store, sources: ['a'], sinks: ['sink'] },
+      { name: 'early' },
+    );
     const pending = CheckpointCoordinator.trigger(system, 'early');
     const checkpoint = (stageId: string) => ({ store, stageId, coordinator: 'early' });
-    await GenStage.startLink(system, source('a', 10), undefined, { name: 'a', checkpoint: checkpoint('a') });
+    await GenStage.startLink(system, source('a', 10), undefined, {
+      name: 'a',
+      checkpoint: checkpoint('a'),
+    });
     await GenStage.startLink(system, subscribedTo(sink(database()), ['a']) as never, undefined, {
       checkpoint: checkpoint('sink'),
     });

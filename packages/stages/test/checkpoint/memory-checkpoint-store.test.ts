@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import { isStarweaveError } from '@starweave/actors';
 import { MemoryCheckpointStore } from '@starweave/stages';
+import { describe, expect, it } from 'vitest';
 
 describe('MemoryCheckpointStore', () => {
   it('has no completed checkpoint at first', () => {
@@ -43,7 +43,10 @@ describe('MemoryCheckpointStore', () => {
   it.each([
     ['a checkpoint id of zero', () => new MemoryCheckpointStore().save(0, 'map', new Uint8Array())],
     ['an empty stage id', () => new MemoryCheckpointStore().save(1, '', new Uint8Array())],
-    ['bytes that are not a Uint8Array', () => new MemoryCheckpointStore().save(1, 'map', [1] as never)],
+    [
+      'bytes that are not a Uint8Array',
+      () => new MemoryCheckpointStore().save(1, 'map', [1] as never),
+    ],
   ])('fails with ERR_INVALID_ARGUMENT for %s', (_case, act) => {
     let error: unknown;
     try {

@@ -1,19 +1,22 @@
 /**
- * Stages for the checkpoint tests: a source of integers that resumes from its offset, a
- * stateful stage that keeps running counts per input, and a sink that writes idempotently into
- * a map outside the actor system, as a database keyed by the data would.
+ * Stages for the checkpoint tests: a source of integers that resumes from its offset, and a
+ * stateful stage that keeps running counts per input. The sink writes idempotently into a map
+ * outside the actor system, as into a database keyed by the data.
  */
 import type { Pid } from '@starweave/actors';
 import type { ConsumerSpec, ProducerConsumerSpec, ProducerSpec } from '@starweave/stages';
 
-/** A source of `{ source, x }` for x from its offset up to `limit`. */
+/** Returns a source of `{ source, x }` for x from its offset up to `limit`. */
 export function source(name: string, limit: number): ProducerSpec<{ offset: number }, void, Item> {
   return {
     type: 'producer',
     init: () => ({ state: { offset: 0 } }),
     handleDemand: (demand, state) => {
       const count = Math.max(0, Math.min(demand, limit - state.offset));
-      const events = Array.from({ length: count }, (_, i) => ({ source: name, x: state.offset + i }));
+      const events = Array.from({ length: count }, (_, i) => ({
+        source: name,
+        x: state.offset + i,
+      }));
       return { events, state: { offset: state.offset + count } };
     },
     snapshotState: (state) => ({ offset: state.offset }),
@@ -38,7 +41,12 @@ export interface Counted extends Item {
  * is what checkpoints save. Its output depends on the order within each source only, so it is
  * the same whatever the interleaving of the sources.
  */
-export const runningCount: ProducerConsumerSpec<{ counts: Record<string, number>; sums: Record<string, number> }, void, Item, Counted> = {
+export const runningCount: ProducerConsumerSpec<
+  { counts: Record<string, number>; sums: Record<string, number> },
+  void,
+  Item,
+  Counted
+> = {
   type: 'producerConsumer',
   init: () => ({ state: { counts: {}, sums: {} } }),
   handleEvents: (events, _from, state) => {
@@ -72,7 +80,7 @@ export function database(): Database {
   return { rows: new Map(), overwrites: [], writes: 0 };
 }
 
-/** A sink that writes each event under a key derived from it; `delayMs` slows each batch. */
+/** Returns a sink that writes each event under a key derived from it, `delayMs` per batch. */
 export function sink(db: Database, delayMs = 0): ConsumerSpec<null, void, Counted> {
   return {
     type: 'consumer',
@@ -82,7 +90,8 @@ export function sink(db: Database, delayMs = 0): ConsumerSpec<null, void, Counte
         const key = `${event.source}:${event.x}`;
         const value = `${event.count}/${event.sum}`;
         const before = db.rows.get(key);
-        if (before !== undefined && before !== value) db.overwrites.push({ key, before, after: value });
+        if (before !== undefined && before !== value)
+          db.overwrites.push({ key, before, after: value });
         db.rows.set(key, value);
         db.writes++;
       }
@@ -92,7 +101,7 @@ export function sink(db: Database, delayMs = 0): ConsumerSpec<null, void, Counte
   };
 }
 
-/** The rows a run without faults writes for sources of `limit` items each. */
+/** Returns the rows a run without faults writes for sources of `limit` items each. */
 export function expectedRows(names: readonly string[], limit: number): Map<string, string> {
   const rows = new Map<string, string>();
   for (const name of names) {
@@ -108,7 +117,10 @@ export function expectedRows(names: readonly string[], limit: number): Map<strin
 export type { Pid };
 
 /** Returns `spec` with `subscribeTo` added to what its `init` returns. */
-export function subscribedTo<S extends { init: (...args: any[]) => any }>(spec: S, subscribeTo: unknown[]): S {
+export function subscribedTo<S extends { init: (...args: any[]) => any }>(
+  spec: S,
+  subscribeTo: unknown[],
+): S {
   return {
     ...spec,
     init: async (arg: unknown, self: unknown) => ({ ...(await spec.init(arg, self)), subscribeTo }),

@@ -1,8 +1,13 @@
-import { describe, expect, it } from 'vitest';
 import { decodeVersioned, isStarweaveError } from '@starweave/actors';
-import { CheckpointCoordinator, GenStage, MemoryCheckpointStore, encodeSnapshotForTest } from './restore-helpers.js';
+import { describe, expect, it } from 'vitest';
 import { useSystems, waitUntil } from '../helpers.js';
 import { database, expectedRows, runningCount, sink, source, subscribedTo } from './pipeline.js';
+import {
+  CheckpointCoordinator,
+  encodeSnapshotForTest,
+  GenStage,
+  MemoryCheckpointStore,
+} from './restore-helpers.js';
 
 const newSystem = useSystems();
 
@@ -11,16 +16,33 @@ describe('checkpoint restore', () => {
     const store = new MemoryCheckpointStore();
     const first = newSystem();
     const start = async (system: typeof first, db: ReturnType<typeof database>) => {
-      await CheckpointCoordinator.startLink(system, { store, sources: ['a'], sinks: ['sink'] }, { name: 'cp' });
+      await CheckpointCoordinator.startLink(
+        system,
+        { store, sources: ['a'], sinks: ['sink'] },
+        { name: 'cp' },
+      );
       const checkpoint = (stageId: string) => ({ store, stageId, coordinator: 'cp' });
-      await GenStage.startLink(system, source('a', 400), undefined, { name: 'a', checkpoint: checkpoint('a') });
-      await GenStage.startLink(system, subscribedTo(runningCount, [{ to: 'a', maxDemand: 10 }]), undefined, {
-        name: 'count',
-        checkpoint: checkpoint('count'),
+      await GenStage.startLink(system, source('a', 400), undefined, {
+        name: 'a',
+        checkpoint: checkpoint('a'),
       });
-      await GenStage.startLink(system, subscribedTo(sink(db, 1), [{ to: 'count', maxDemand: 10 }]), undefined, {
-        checkpoint: checkpoint('sink'),
-      });
+      await GenStage.startLink(
+        system,
+        subscribedTo(runningCount, [{ to: 'a', maxDemand: 10 }]),
+        undefined,
+        {
+          name: 'count',
+          checkpoint: checkpoint('count'),
+        },
+      );
+      await GenStage.startLink(
+        system,
+        subscribedTo(sink(db, 1), [{ to: 'count', maxDemand: 10 }]),
+        undefined,
+        {
+          checkpoint: checkpoint('sink'),
+        },
+      );
     };
 
     const before = database();
@@ -46,7 +68,11 @@ describe('checkpoint restore', () => {
     const store = new MemoryCheckpointStore();
     store.save(1, 'plain', encodeSnapshotForTest({ count: 3 }));
     store.complete(1);
-    await CheckpointCoordinator.startLink(system, { store, sources: ['plain'], sinks: ['x'] }, { name: 'cp' });
+    await CheckpointCoordinator.startLink(
+      system,
+      { store, sources: ['plain'], sinks: ['x'] },
+      { name: 'cp' },
+    );
     const plain = { ...source('plain', 10), snapshotState: undefined, restoreState: undefined };
     const error = await GenStage.start(system, plain, undefined, {
       checkpoint: { store, stageId: 'plain', coordinator: 'cp' },

@@ -1,7 +1,17 @@
-import { describe, expect, it } from 'vitest';
 import { isStarweaveError } from '@starweave/actors';
-import { GenStage, type Cancellation } from '@starweave/stages';
-import { Counter, Pusher, collected, collector, manualCollector, range, settle, useSystems, waitUntil } from '../helpers.js';
+import { type Cancellation, GenStage } from '@starweave/stages';
+import { describe, expect, it } from 'vitest';
+import {
+  Counter,
+  collected,
+  collector,
+  manualCollector,
+  Pusher,
+  range,
+  settle,
+  useSystems,
+  waitUntil,
+} from '../helpers.js';
 
 const newSystem = useSystems();
 const broadcast = { dispatcher: 'broadcast' as const };
@@ -13,7 +23,11 @@ describe('BroadcastDispatcher', () => {
       system,
       {
         ...Counter,
-        init: () => ({ state: { next: 0, limit: 500, demands: [] }, dispatcher: 'broadcast', demand: 'accumulate' }),
+        init: () => ({
+          state: { next: 0, limit: 500, demands: [] },
+          dispatcher: 'broadcast',
+          demand: 'accumulate',
+        }),
       },
       undefined,
     );
@@ -66,8 +80,8 @@ describe('BroadcastDispatcher', () => {
     await settle(system);
     GenStage.cast(system, producer, range(0, 8));
     await settle(system);
-    // The odd events did not use up the 4 the selecting consumer asked for; once it has its 4
-    // evens, it is the slowest and holds back event 7.
+    // The odd events did not use up the 4 the selecting consumer asked for. Once it has its 4
+    // evens, it is the slowest consumer, so event 7 waits.
     expect(evens.events).toEqual([0, 2, 4, 6]);
     expect(everything.events).toEqual(range(0, 7));
     system.send(a, { ask: 1 });
@@ -96,7 +110,7 @@ describe('BroadcastDispatcher', () => {
     expect(late.events).toEqual(range(0, 5));
   });
 
-  it('refuses a second subscription of the same consumer', async () => {
+  it('rejects a second subscription of the same consumer', async () => {
     const system = newSystem();
     const producer = await GenStage.start(system, Pusher, broadcast);
     const cancellations: Cancellation[] = [];

@@ -1,7 +1,17 @@
-import { describe, expect, it } from 'vitest';
 import { MemoryLogger } from '@starweave/actors';
 import { GenStage } from '@starweave/stages';
-import { Counter, Pusher, collected, collector, manualCollector, range, settle, useSystems, waitUntil } from '../helpers.js';
+import { describe, expect, it } from 'vitest';
+import {
+  Counter,
+  collected,
+  collector,
+  manualCollector,
+  Pusher,
+  range,
+  settle,
+  useSystems,
+  waitUntil,
+} from '../helpers.js';
 
 const newSystem = useSystems();
 
@@ -79,7 +89,13 @@ describe('DemandDispatcher', () => {
     const system = newSystem();
     const producer = await GenStage.start(
       system,
-      { ...Counter, init: () => ({ state: { next: 0, limit: 40, demands: [] }, dispatcher: { type: 'demand', shuffleDemandsOnFirstDispatch: true } }) },
+      {
+        ...Counter,
+        init: () => ({
+          state: { next: 0, limit: 40, demands: [] },
+          dispatcher: { type: 'demand', shuffleDemandsOnFirstDispatch: true },
+        }),
+      },
       undefined,
     );
     const all = [collected(), collected()];
@@ -88,6 +104,8 @@ describe('DemandDispatcher', () => {
       await GenStage.subscribe(system, consumer, { to: producer, maxDemand: 10 });
     }
     await waitUntil(() => all[0]!.events.length + all[1]!.events.length === 40);
-    expect([...all[0]!.events, ...all[1]!.events].sort((x: any, y: any) => x - y)).toEqual(range(0, 40));
+    expect([...all[0]!.events, ...all[1]!.events].sort((x: any, y: any) => x - y)).toEqual(
+      range(0, 40),
+    );
   });
 });

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { hashValue } from '@starweave/stages';
+import { describe, expect, it } from 'vitest';
 
 describe('hashValue', () => {
   it('hashes equal values alike', () => {

@@ -1,12 +1,32 @@
+import { isStarweaveError, MemoryLogger } from '@starweave/actors';
+import {
+  type Cancellation,
+  type EventsDropped,
+  GenStage,
+  type ProducerInitOptions,
+} from '@starweave/stages';
 import { describe, expect, it } from 'vitest';
-import { MemoryLogger, isStarweaveError } from '@starweave/actors';
-import { type Cancellation, type EventsDropped, GenStage, type ProducerInitOptions } from '@starweave/stages';
-import { Pusher, collected, collector, manualCollector, range, settle, useSystems, waitUntil } from '../helpers.js';
+import {
+  collected,
+  collector,
+  manualCollector,
+  Pusher,
+  range,
+  settle,
+  useSystems,
+  waitUntil,
+} from '../helpers.js';
 
 const newSystem = useSystems();
 const byParity: ProducerInitOptions = {
   dispatcher: { type: 'partition', partitions: 2, hash: (x: number) => x % 2 },
 };
+
+/** Names a partition by the size of `x`; a negative `x` gets a name no partition has. */
+function bySize(x: number): string {
+  if (x < 0) return 'negative';
+  return x < 5 ? 'low' : 'high';
+}
 
 describe('PartitionDispatcher', () => {
   it('sends each event to the consumer of the partition its hash picks', async () => {
@@ -92,7 +112,7 @@ describe('PartitionDispatcher', () => {
     const logger = new MemoryLogger();
     const system = newSystem({ logger });
     const producer = await GenStage.start(system, Pusher, {
-      dispatcher: { type: 'partition', partitions: ['low', 'high'], hash: (x: number) => (x < 0 ? 'negative' : x < 5 ? 'low' : 'high') },
+      dispatcher: { type: 'partition', partitions: ['low', 'high'], hash: bySize },
     });
     const low = collected();
     const consumer = await GenStage.start(system, collector(low), undefined);
@@ -121,7 +141,9 @@ describe('PartitionDispatcher', () => {
 
   it('spreads events by the default hash over all partitions', async () => {
     const system = newSystem();
-    const producer = await GenStage.start(system, Pusher, { dispatcher: { type: 'partition', partitions: 3 } });
+    const producer = await GenStage.start(system, Pusher, {
+      dispatcher: { type: 'partition', partitions: 3 },
+    });
     const all = [collected(), collected(), collected()];
     for (const [partition, seen] of all.entries()) {
       const consumer = await GenStage.start(system, collector(seen), undefined);
@@ -136,7 +158,7 @@ describe('PartitionDispatcher', () => {
   it.each([
     ['no partition', {}],
     ['an unknown partition', { partition: 5 }],
-  ])('refuses a subscription with %s', async (_case, extra) => {
+  ])('rejects a subscription with %s', async (_case, extra) => {
     const system = newSystem();
     const producer = await GenStage.start(system, Pusher, byParity);
     const cancellations: Cancellation[] = [];
@@ -155,7 +177,7 @@ describe('PartitionDispatcher', () => {
     expect(isStarweaveError(cancellations[0]!.reason, 'ERR_INVALID_ARGUMENT')).toBe(true);
   });
 
-  it('refuses a partition that another consumer holds, and ends a permanent subscriber', async () => {
+  it('rejects a partition that another consumer holds, and ends a permanent subscriber', async () => {
     const system = newSystem();
     const producer = await GenStage.start(system, Pusher, byParity);
     const a = await GenStage.start(system, collector(collected()), undefined);
@@ -170,7 +192,9 @@ describe('PartitionDispatcher', () => {
 
   it('fails to start with a partition count that is not positive', async () => {
     const system = newSystem();
-    const error = await GenStage.start(system, Pusher, { dispatcher: { type: 'partition', partitions: 0 } }).catch((e) => e);
+    const error = await GenStage.start(system, Pusher, {
+      dispatcher: { type: 'partition', partitions: 0 },
+    }).catch((e) => e);
     expect(isStarweaveError(error, 'ERR_START_FAILED')).toBe(true);
   });
 });
