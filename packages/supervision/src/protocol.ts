@@ -91,16 +91,16 @@ export async function callSupervisor<T>(
   timeoutMs: number | 'infinity' = 'infinity',
 ): Promise<T> {
   checkTimeout('timeoutMs', timeoutMs);
-  const reply = (await GenServer.call<AnyProtocol, SupervisorRequest>(
-    caller,
-    sup,
-    request,
-    timeoutMs,
-  )) as SupervisorReply<T>;
+  // GenServer.call has one overload for pids and one for names.
+  const pending =
+    typeof sup === 'string'
+      ? GenServer.call<AnyProtocol, SupervisorRequest>(caller, sup, request, timeoutMs)
+      : GenServer.call<AnyProtocol, SupervisorRequest>(caller, sup, request, timeoutMs);
+  const reply = (await pending) as SupervisorReply<T>;
   if (reply === null || typeof reply !== 'object' || typeof reply.ok !== 'boolean') {
     throw new StarweaveError(
       'ERR_BAD_RETURN',
-      `${describe(sup)} answered the supervisor request ${request.type} with ${describe(reply)}; check that it is a Starweave supervisor.`,
+      `${describe(sup)} replied to the supervisor request ${request.type} with ${describe(reply)}; check that it is a Starweave supervisor.`,
       { details: { sup, request: request.type, reply } },
     );
   }
