@@ -47,8 +47,12 @@ class InFlight:
                 self._tasks[request_id] = task
             if task.context.deadline_ms is not None:
                 self._sequence += 1
-                heapq.heappush(self._deadlines, (task.context.deadline_ms, self._sequence, task))
-                self._wake.notify()
+                entry = (task.context.deadline_ms, self._sequence, task)
+                heapq.heappush(self._deadlines, entry)
+                # The watchdog sleeps until the earliest deadline, so it needs waking only for a
+                # new earliest one; requests that share a timeout arrive in deadline order.
+                if self._deadlines[0] is entry:
+                    self._wake.notify()
 
     def find(self, request_id):
         """Return the task of an unanswered id, or None."""
