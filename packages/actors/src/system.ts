@@ -21,7 +21,7 @@ import { ProcessTable } from './process-table.js';
 import { Scheduler } from './scheduler.js';
 import type { ProcessBody, SpawnOptions } from './spawn-options.js';
 import { type Telemetry, createTelemetry } from './telemetry.js';
-import { ReplyRouter } from './reply-router.js';
+import { CallReply, ReplyRouter } from './reply-router.js';
 import { type Deadline, DeadlineQueue } from './deadline-queue.js';
 
 /**
@@ -232,6 +232,19 @@ export class ActorSystem {
 
   /** @internal */
   sendFrom(sender: Proc, dest: Dest, message: unknown): void {
+    // The common case, a plain message to a live pid with no interceptor, is kept small so
+    // that V8 inlines it into the sender; everything else takes the full path.
+    if (dest instanceof Pid && this.interceptor === null && !(message instanceof CallReply)) {
+      const target = this.procOf(dest);
+      if (target !== undefined) {
+        target.deliver(message);
+        return;
+      }
+    }
+    this.sendChecked(sender, dest, message);
+  }
+
+  private sendChecked(sender: Proc, dest: Dest, message: unknown): void {
     let target: Proc | undefined;
     if (dest instanceof Pid) {
       target = this.procOf(dest);
