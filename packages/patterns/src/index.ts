@@ -59,7 +59,7 @@ export {
   type NoMatch,
   P,
 } from './match/clauses.js';
-export { QuantileSketch, type SketchData } from './windows/sketch.js';
+export { MAX_BUCKETS, QuantileSketch, type SketchData } from './windows/sketch.js';
 export {
   WindowAggregator,
   type WindowAggregatorOptions,

@@ -105,9 +105,8 @@ class Window {
 }
 
 class KeyWindows {
-  /** Windows by start (tumbling and sliding) or in start order (sessions). */
-  readonly byStart = new Map<number, Window>();
-  sessions: Window[] = [];
+  /** The key's windows in start order; a short array beats a map for the few a key has. */
+  windows: Window[] = [];
   constructor(readonly key: CepKey) {}
 }
 
@@ -163,6 +162,7 @@ export class WindowAggregator<E> {
   private readonly spec: WindowSpec;
   private readonly lateness: number;
   private readonly quantiles: readonly number[];
+  private readonly percentileNames: readonly string[];
   private readonly accuracy: number;
   private readonly outOfOrderness: number | null;
   private readonly emitOutput: (output: WindowOutput<E>) => void;
@@ -184,6 +184,7 @@ export class WindowAggregator<E> {
     for (const q of this.quantiles) {
       if (!(q >= 0 && q <= 1)) invalidArgument('options.percentiles', 'numbers from 0 to 1', q);
     }
+    this.percentileNames = this.quantiles.map(percentileName);
     this.accuracy = options.relativeAccuracy ?? 0.01;
     // Builds a throwaway sketch so that an invalid accuracy fails here rather than on the first event.
     new QuantileSketch(this.accuracy);
@@ -274,8 +275,7 @@ export class WindowAggregator<E> {
   snapshot(): WindowSnapshot {
     const keys: WindowSnapshot['keys'] = [];
     for (const keyWindows of this.keys.values()) {
-      const windows =
-        this.spec.type === 'session' ? keyWindows.sessions : [...keyWindows.byStart.values()];
+      const windows = keyWindows.windows;
       keys.push([
         keyWindows.key,
         windows.map((w) => [w.start, w.end, w.seq, w.count, w.sum, w.fired, w.sketch.toData()]),
@@ -310,8 +310,7 @@ export class WindowAggregator<E> {
         window.count = count;
         window.sum = sum;
         window.fired = fired;
-        if (this.spec.type === 'session') keyWindows.sessions.push(window);
-        else keyWindows.byStart.set(start, window);
+        keyWindows.windows.push(window);
         this.schedule(window);
       }
       this.keys.set(key, keyWindows);
@@ -327,13 +326,13 @@ export class WindowAggregator<E> {
     let accepted = false;
     for (let start = lastStart; start > time - size; start -= slide) {
       const end = start + size;
-      let window = keyWindows.byStart.get(start);
+      let window = findByStart(keyWindows.windows, start);
       if (window === undefined) {
         if (end + this.lateness <= this.watermark) continue;
         window = new Window(keyWindows, start, end, this.seq, new QuantileSketch(this.accuracy));
         this.seq += 1;
         this.counters.windows += 1;
-        keyWindows.byStart.set(start, window);
+        insertByStart(keyWindows.windows, window);
         this.schedule(window);
       }
       this.addValue(window, value);
@@ -346,7 +345,7 @@ export class WindowAggregator<E> {
     const gap = (this.spec as { gapMs: number }).gapMs;
     let start = time;
     let end = time + gap;
-    const overlapping = keyWindows.sessions.filter((w) => w.start < end && start < w.end);
+    const overlapping = keyWindows.windows.filter((w) => w.start < end && start < w.end);
     if (overlapping.length === 0 && end + this.lateness <= this.watermark) return false;
 
     let window: Window;
@@ -354,8 +353,7 @@ export class WindowAggregator<E> {
       window = new Window(keyWindows, start, end, this.seq, new QuantileSketch(this.accuracy));
       this.seq += 1;
       this.counters.windows += 1;
-      keyWindows.sessions.push(window);
-      keyWindows.sessions.sort((a, b) => a.start - b.start);
+      insertByStart(keyWindows.windows, window);
       this.schedule(window);
     } else {
       window = overlapping[0]!;
@@ -371,7 +369,7 @@ export class WindowAggregator<E> {
       window.start = Math.min(window.start, start);
       const grew = Math.max(window.end, end) !== window.end;
       window.end = Math.max(window.end, end);
-      keyWindows.sessions.sort((a, b) => a.start - b.start);
+      keyWindows.windows.sort((a, b) => a.start - b.start);
       if (grew && window.fired && window.end > this.watermark) window.fired = false;
       if (grew) this.schedule(window);
     }
@@ -398,20 +396,21 @@ export class WindowAggregator<E> {
     window.removed = true;
     this.counters.windows -= 1;
     const keyWindows = window.key;
-    if (this.spec.type === 'session')
-      keyWindows.sessions = keyWindows.sessions.filter((w) => w !== window);
-    else keyWindows.byStart.delete(window.start);
+    const index = keyWindows.windows.indexOf(window);
+    if (index >= 0) keyWindows.windows.splice(index, 1);
     this.forgetIfEmpty(keyWindows);
   }
 
   private forgetIfEmpty(keyWindows: KeyWindows): void {
-    if (keyWindows.byStart.size === 0 && keyWindows.sessions.length === 0)
-      this.keys.delete(keyWindows.key);
+    if (keyWindows.windows.length === 0) this.keys.delete(keyWindows.key);
   }
 
   private result(window: Window, update: boolean): WindowResult {
     const percentiles: Record<string, number> = {};
-    for (const q of this.quantiles) percentiles[percentileName(q)] = window.sketch.quantile(q);
+    const values = window.sketch.quantiles(this.quantiles);
+    this.percentileNames.forEach((name, index) => {
+      percentiles[name] = values[index]!;
+    });
     return {
       type: 'window',
       key: window.key.key,
@@ -426,6 +425,19 @@ export class WindowAggregator<E> {
       update,
     };
   }
+}
+
+function findByStart(windows: readonly Window[], start: number): Window | undefined {
+  for (let index = 0; index < windows.length; index += 1) {
+    if (windows[index]!.start === start) return windows[index];
+  }
+  return undefined;
+}
+
+function insertByStart(windows: Window[], window: Window): void {
+  let index = windows.length;
+  while (index > 0 && windows[index - 1]!.start > window.start) index -= 1;
+  windows.splice(index, 0, window);
 }
 
 function checkSpec(spec: WindowSpec): WindowSpec {
