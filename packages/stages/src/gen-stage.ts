@@ -168,13 +168,14 @@ export function childSpec<S, A>(
   options: StageStartOptions & Omit<StageChildSpec, 'id' | 'start'> = {},
 ): StageChildSpec {
   checkSpec(spec);
-  const { restart, shutdown, type, ...startOptions } = options;
+  const { restart, shutdown, type, significant, ...startOptions } = options;
   return {
     id,
     start: (ctx) => startLink(ctx, spec, arg, startOptions),
     ...(restart === undefined ? {} : { restart }),
     ...(shutdown === undefined ? {} : { shutdown }),
     ...(type === undefined ? {} : { type }),
+    ...(significant === undefined ? {} : { significant }),
   };
 }
 

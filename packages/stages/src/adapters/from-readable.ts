@@ -4,6 +4,7 @@
  * buffer fills and the source pauses, as stream back-pressure intends.
  */
 import type { Readable } from 'node:stream';
+import type { ActorSystem, Pid } from '@starweave/actors';
 import type { ProducerSpec } from '../types.js';
 
 interface State {
@@ -73,8 +74,8 @@ export function fromReadable(
 
 function readSome(
   state: State,
-  system: import('@starweave/actors').ActorSystem,
-  pid: import('@starweave/actors').Pid,
+  system: ActorSystem,
+  pid: Pid,
 ): { events: unknown[]; state: State } {
   const events: unknown[] = [];
   const readable = state.readable;
