@@ -244,3 +244,18 @@ describe('CepEngine.snapshot', () => {
     );
   });
 });
+
+describe('CepEngine with a throwing condition', () => {
+  it('propagates the error and keeps processing later events', () => {
+    const pattern = Pattern.begin('a', (e: Ev) => {
+      if (e.value < 0) throw new Error('bad reading');
+      return e.kind === 'a';
+    }).next('b', is('b'));
+    const engine = new CepEngine(pattern, { time: 'arrival', timestamp: (e) => e.t });
+    engine.push(ev('k', 'a', 1));
+    expect(() => engine.push(ev('k', 'x', 2, -1))).toThrow('bad reading');
+    engine.push(ev('k', 'a', 3));
+    engine.push(ev('k', 'b', 4));
+    expect(ids(engine.drain())).toEqual(['match a@3 b@4']);
+  });
+});

@@ -128,7 +128,10 @@ export class Automaton {
     const before = runs.length;
     context.timestamp = time;
     // Setting an array's length is a runtime call in V8, so it is skipped when already empty.
+    // The scratch arrays are cleared here too, in case a condition threw during the last event.
     if (next.length !== 0) next.length = 0;
+    if (this.created.length !== 0) this.created.length = 0;
+    if (this.completions.length !== 0) this.completions.length = 0;
 
     for (let index = 0; index < runs.length; index += 1) {
       const run = runs[index]!;
