@@ -133,8 +133,9 @@ export async function start(
     );
   }
   const signals = options.signals ?? ['SIGTERM', 'SIGINT'];
-  if (!Array.isArray(signals))
+  if (!Array.isArray(signals)) {
     invalidArgument('options.signals', 'an array of signal names', signals);
+  }
 
   const records: AppRecord[] = [];
   const names = new Set<string>();

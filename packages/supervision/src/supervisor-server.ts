@@ -111,8 +111,9 @@ function handleInfo(message: unknown, state: SupervisorState) {
     if (record === undefined) return { noreply: true as const, state };
     return afterSuspend(() => childExited(state, record, message.reason));
   }
-  if (message instanceof RestartRequest)
+  if (message instanceof RestartRequest) {
     return afterSuspend(() => runRestartRequest(state, message));
+  }
   state.self.system.logger.log('warn', 'supervisor.unexpected_message', {
     supervisor: state.self.pid,
     supervisorName: state.options.name,
