@@ -69,7 +69,7 @@ describe('CepEngine in event time', () => {
     engine.advanceWatermark(100);
     const [timeout] = engine.drain();
     expect(timeout?.type).toBe('timeout');
-    expect(timeout?.type === 'timeout' && timeout.timedOutAt).toBe(100);
+    expect((timeout as { timedOutAt: number }).timedOutAt).toBe(100);
   });
 
   it('fails on a push after close', () => {
@@ -164,7 +164,7 @@ describe('CepEngine bounded state', () => {
       if (index === total / 2) heapAtHalf = process.memoryUsage().heapUsed;
     }
     const stats = engine.stats();
-    // A window of 200 ms holds at most 200 starts, plus the 1000 events not yet watermarked.
+    // A window of 200 ms contains at most 200 starts, plus the 1000 events not yet watermarked.
     expect(peak).toBeLessThanOrEqual(1200);
     expect(stats.expired).toBeGreaterThan(total - 2000);
     expect(stats.timeouts).toBe(stats.expired);
@@ -174,7 +174,7 @@ describe('CepEngine bounded state', () => {
 
 describe('CepEngine.snapshot', () => {
   // A pattern with a loop, negative steps, windows and a skip strategy, so that a snapshot
-  // holds shared prefixes, fresh runs, absence windows and held matches.
+  // contains shared prefixes, fresh runs, absence windows and held matches.
   const pattern = Pattern.begin('a', is('a'))
     .followedByAny(
       'b',

@@ -10,9 +10,9 @@ import { invalidArgument } from '@starweave/actors';
 const MIN_INDEXABLE = 1e-300;
 
 /**
- * The most buckets one sign keeps. Past it, the buckets of the smallest magnitudes merge into
- * one (as DDSketch's collapsing store does), so only quantiles among those lose accuracy; with
- * the default 1 % accuracy, 4096 buckets span magnitudes over a factor of about 1e35.
+ * The maximum number of buckets per sign. Past it, the buckets of the smallest magnitudes merge
+ * into one (as DDSketch's collapsing store does), so only quantiles among those lose accuracy.
+ * With the default 1 % accuracy, 4096 buckets span magnitudes over a factor of about 1e35.
  */
 export const MAX_BUCKETS = 4096;
 
