@@ -3,7 +3,6 @@
  * Other packages add their events by merging into {@link TelemetryEvents}.
  */
 import { EventEmitter } from 'node:events';
-import type TypedEventEmitter from 'typed-emitter';
 import type { Pid } from './pid.js';
 import type { Reason } from './reason.js';
 
@@ -26,8 +25,25 @@ export interface TelemetryEvents {
   [event: string]: (event: any) => void;
 }
 
-/** The emitter type of `system.telemetry`. */
-export type Telemetry = TypedEventEmitter<TelemetryEvents>;
+/**
+ * The emitter type of `system.telemetry`: Node's EventEmitter with each event's payload typed.
+ * It is declared here rather than taken from typed-emitter, whose CommonJS default export
+ * cannot be read as a type by projects compiled with `"module": "NodeNext"`.
+ */
+export interface Telemetry {
+  on<K extends keyof TelemetryEvents & string>(event: K, listener: TelemetryEvents[K]): this;
+  once<K extends keyof TelemetryEvents & string>(event: K, listener: TelemetryEvents[K]): this;
+  off<K extends keyof TelemetryEvents & string>(event: K, listener: TelemetryEvents[K]): this;
+  addListener<K extends keyof TelemetryEvents & string>(event: K, listener: TelemetryEvents[K]): this;
+  removeListener<K extends keyof TelemetryEvents & string>(event: K, listener: TelemetryEvents[K]): this;
+  removeAllListeners(event?: keyof TelemetryEvents & string): this;
+  emit<K extends keyof TelemetryEvents & string>(event: K, ...args: Parameters<TelemetryEvents[K]>): boolean;
+  listenerCount(event: keyof TelemetryEvents & string): number;
+  listeners<K extends keyof TelemetryEvents & string>(event: K): Array<TelemetryEvents[K]>;
+  rawListeners<K extends keyof TelemetryEvents & string>(event: K): Array<TelemetryEvents[K]>;
+  eventNames(): Array<string | symbol>;
+  setMaxListeners(count: number): this;
+}
 
 /** Creates a telemetry emitter with no listener limit warnings for many subscribers. */
 export function createTelemetry(): Telemetry {

@@ -174,6 +174,13 @@ export function call<P extends Protocol = AnyProtocol, const R extends CallReque
   req: R,
   timeoutMs?: number | 'infinity',
 ): Promise<ReplyOf<P, R>>;
+/** Calls a server given as a pid or a name, typed as the pid's protocol when it has one. */
+export function call<P extends Protocol = AnyProtocol, const R extends CallRequestOf<P> = CallRequestOf<P>>(
+  caller: Caller,
+  server: ServerRef<P>,
+  req: R,
+  timeoutMs?: number | 'infinity',
+): Promise<ReplyOf<P, R>>;
 export function call(
   caller: Caller,
   server: ServerRef<any>,
@@ -187,6 +194,8 @@ export function call(
 export function cast<P extends Protocol = AnyProtocol>(caller: Caller, server: ServerPid<P>, req: CastOf<P>): void;
 /** Casts to a server by registered name; untyped unless the protocol is given. */
 export function cast<P extends Protocol = AnyProtocol>(caller: Caller, server: string, req: CastOf<P>): void;
+/** Casts to a server given as a pid or a name. */
+export function cast<P extends Protocol = AnyProtocol>(caller: Caller, server: ServerRef<P>, req: CastOf<P>): void;
 export function cast(caller: Caller, server: ServerRef<any>, req: unknown): void {
   const ctx = callerContext(caller) as Proc;
   const pid = ctx.system.resolve(server as Dest);
