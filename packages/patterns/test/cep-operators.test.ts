@@ -499,3 +499,25 @@ describe('Pattern validation', () => {
     );
   });
 });
+
+describe('Pattern types', () => {
+  it('narrows the events of a step with a type guard (checked by the compiler)', () => {
+    type Sale = { kind: 'sale'; t: number; amount: number };
+    type Refund = { kind: 'refund'; t: number; reason: string };
+    type Shop = Sale | Refund;
+    const pattern = Pattern.begin('sale', (e: Shop): e is Sale => e.kind === 'sale').followedBy(
+      'refund',
+      (e): e is Refund => e.kind === 'refund',
+    );
+    const input: Shop[] = [
+      { kind: 'sale', t: 0, amount: 10 },
+      { kind: 'refund', t: 1, reason: 'broken' },
+    ];
+    const [match] = matchAll(pattern, input, { timestamp: (e) => e.t }).matches;
+    const amount: number = match!.events.sale[0]!.amount;
+    const reason: string = match!.events.refund[0]!.reason;
+    // @ts-expect-error: a refund has no amount
+    match!.events.refund[0]!.amount;
+    expect([amount, reason]).toEqual([10, 'broken']);
+  });
+});
