@@ -1,7 +1,8 @@
 // CEP benchmarks of @starweave/patterns (the built package). They measure events per second
 // for a strict sequence, a relaxed sequence with a window, a relaxed loop and tumbling-window
-// aggregates, and the peak live heap of a run that leaves partial matches open until their window
-// closes. Each runs 10M synthetic events over 10k keys (1M with --quick) in a fresh process.
+// aggregates, and the peak live heap of a run that leaves partial matches open until their
+// window closes. Each runs 10M synthetic events over 10k keys (1M with --quick) in a fresh
+// process.
 
 import { measureInChild } from '../../../benchmarks/lib/isolate.mjs';
 import { selects } from '../../../benchmarks/lib/measure.mjs';
