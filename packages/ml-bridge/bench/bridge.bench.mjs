@@ -44,8 +44,24 @@ export const targets = [
 /** Request counts; quick runs keep the whole suite to well under a minute. */
 function sizes(quick) {
   return quick
-    ? { small: 20_000, smallWarmup: 2_000, large: 150, largeWarmup: 20, seq: 2_000, seqWarmup: 500, predictions: 20_000 }
-    : { small: 100_000, smallWarmup: 5_000, large: 600, largeWarmup: 40, seq: 10_000, seqWarmup: 2_000, predictions: 100_000 };
+    ? {
+        small: 20_000,
+        smallWarmup: 2_000,
+        large: 150,
+        largeWarmup: 20,
+        seq: 2_000,
+        seqWarmup: 500,
+        predictions: 20_000,
+      }
+    : {
+        small: 100_000,
+        smallWarmup: 5_000,
+        large: 600,
+        largeWarmup: 40,
+        seq: 10_000,
+        seqWarmup: 2_000,
+        predictions: 100_000,
+      };
 }
 
 /**
@@ -53,9 +69,9 @@ function sizes(quick) {
  * `rows(result)` turns its result into figures, and `systems` names who runs it.
  */
 function plan(size) {
-  const rate = (benchmark, unit = 'req/s') => (result) => [
-    { benchmark, value: result.perSecond, unit, higherIsBetter: true },
-  ];
+  const rate =
+    (benchmark, unit = 'req/s') =>
+    (result) => [{ benchmark, value: result.perSecond, unit, higherIsBetter: true }];
   const inFlight = (kind, zmq) => ({
     measure: 'inFlight',
     args: {
@@ -100,7 +116,10 @@ function plan(size) {
     },
     ...[false, true].map((pinned) => {
       const benchmark = pinned ? 'bridge-small-seq-p50-pinned' : 'bridge-small-seq-p50';
-      const args = { measure: 'sequential', args: { size: 'small', count: size.seq, warmup: size.seqWarmup, pinned } };
+      const args = {
+        measure: 'sequential',
+        args: { size: 'small', count: size.seq, warmup: size.seqWarmup, pinned },
+      };
       return {
         name: `small, sequential${pinned ? ', pinned to CPU 0' : ''}`,
         systems: { starweave: args, 'json-lines': args },
@@ -113,12 +132,26 @@ function plan(size) {
       systems: {
         starweave: {
           measure: 'batchingGain',
-          args: { count: size.predictions, warmup: Math.round(size.predictions / 10), inflight: 256 },
+          args: {
+            count: size.predictions,
+            warmup: Math.round(size.predictions / 10),
+            inflight: 256,
+          },
         },
       },
       rows: (result) => [
-        { benchmark: 'bridge-batched', value: result.batched, unit: 'predictions/s', higherIsBetter: true },
-        { benchmark: 'bridge-unbatched', value: result.unbatched, unit: 'predictions/s', higherIsBetter: true },
+        {
+          benchmark: 'bridge-batched',
+          value: result.batched,
+          unit: 'predictions/s',
+          higherIsBetter: true,
+        },
+        {
+          benchmark: 'bridge-unbatched',
+          value: result.unbatched,
+          unit: 'predictions/s',
+          higherIsBetter: true,
+        },
         {
           benchmark: 'bridge-unbatched-share',
           value: result.unbatched / result.batched,

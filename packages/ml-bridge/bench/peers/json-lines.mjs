@@ -48,7 +48,9 @@ function startChild(pinned) {
 function sender(child, size) {
   const input = makeInput(size);
   const encoded =
-    size === 'small' ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('base64');
+    size === 'small'
+      ? input
+      : Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('base64');
   const send = async () => {
     const answer = await child.request(encoded);
     if (size === 'small') return answer.y;

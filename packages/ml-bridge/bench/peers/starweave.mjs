@@ -3,7 +3,7 @@
 
 import { fileURLToPath } from 'node:url';
 import { ActorSystem, silentLogger } from '@starweave/actors';
-import { PythonWorker, call } from '@starweave/ml-bridge';
+import { call, PythonWorker } from '@starweave/ml-bridge';
 import { checkOutput, makeInput, pinSelf, runInFlight, runSequential } from './load.mjs';
 
 const PYTHON = process.env.STARWEAVE_PYTHON ?? '/usr/bin/python3';

@@ -47,7 +47,9 @@ export class PoolCore implements RequestTarget {
 
   /** Returns the weight of each version. */
   weights(): Record<string, number> {
-    return Object.fromEntries([...this.groups.values()].map((group) => [group.version, group.weight]));
+    return Object.fromEntries(
+      [...this.groups.values()].map((group) => [group.version, group.weight]),
+    );
   }
 
   /** Returns the workers of `version` that the pool knows, running or draining. */
@@ -96,7 +98,11 @@ export class PoolCore implements RequestTarget {
   setWeights(weights: Record<string, number>): void {
     for (const [version, weight] of Object.entries(weights)) {
       if (!this.groups.has(version)) {
-        invalidArgument(`weights.${version}`, `one of the pool's versions (${this.versions.join(', ')})`, version);
+        invalidArgument(
+          `weights.${version}`,
+          `one of the pool's versions (${this.versions.join(', ')})`,
+          version,
+        );
       }
       if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0) {
         invalidArgument(`weights.${version}`, 'a finite number of 0 or more', weight);
@@ -106,7 +112,8 @@ export class PoolCore implements RequestTarget {
       (sum, group) => sum + (weights[group.version] ?? group.weight),
       0,
     );
-    if (total <= 0) invalidArgument('weights', 'at least one version with a weight above 0', weights);
+    if (total <= 0)
+      invalidArgument('weights', 'at least one version with a weight above 0', weights);
     for (const group of this.groups.values()) {
       group.weight = weights[group.version] ?? group.weight;
       group.score = 0;
@@ -158,7 +165,13 @@ export class PoolCore implements RequestTarget {
   }
 
   private newWaiting(): DeferredTarget {
-    return new DeferredTarget('pool', this.name, this.system.clock, this.maxWaiting, this.defaultTimeoutMs);
+    return new DeferredTarget(
+      'pool',
+      this.name,
+      this.system.clock,
+      this.maxWaiting,
+      this.defaultTimeoutMs,
+    );
   }
 }
 

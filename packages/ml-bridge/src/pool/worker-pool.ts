@@ -76,18 +76,34 @@ function resolveVersions(options: WorkerPoolOptions): PoolVersion[] {
       invalidArgument('options', 'either versions or size and worker, not both', options);
     }
     if (!Array.isArray(options.versions) || options.versions.length === 0) {
-      invalidArgument('options.versions', 'a non-empty array of { version, weight, size, worker }', options.versions);
+      invalidArgument(
+        'options.versions',
+        'a non-empty array of { version, weight, size, worker }',
+        options.versions,
+      );
     }
     const seen = new Set<string>();
     for (const [index, entry] of options.versions.entries()) {
-      if (typeof entry?.version !== 'string' || entry.version.length === 0 || seen.has(entry.version)) {
-        invalidArgument(`options.versions[${index}].version`, 'a unique non-empty string', entry?.version);
+      if (
+        typeof entry?.version !== 'string' ||
+        entry.version.length === 0 ||
+        seen.has(entry.version)
+      ) {
+        invalidArgument(
+          `options.versions[${index}].version`,
+          'a unique non-empty string',
+          entry?.version,
+        );
       }
       seen.add(entry.version);
       checkCount(`options.versions[${index}].size`, entry.size);
       const weight = entry.weight ?? 1;
       if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0) {
-        invalidArgument(`options.versions[${index}].weight`, 'a finite number of 0 or more', weight);
+        invalidArgument(
+          `options.versions[${index}].weight`,
+          'a finite number of 0 or more',
+          weight,
+        );
       }
       if (entry.worker === null || typeof entry.worker !== 'object') {
         invalidArgument(`options.versions[${index}].worker`, 'worker options', entry.worker);
@@ -96,14 +112,21 @@ function resolveVersions(options: WorkerPoolOptions): PoolVersion[] {
     return options.versions;
   }
   if (options.worker === null || typeof options.worker !== 'object') {
-    invalidArgument('options.worker', "worker options such as { handlers: ['my_models'] }", options.worker);
+    invalidArgument(
+      'options.worker',
+      "worker options such as { handlers: ['my_models'] }",
+      options.worker,
+    );
   }
   checkCount('options.size', options.size);
   return [{ version: 'default', weight: 1, size: options.size ?? 1, worker: options.worker }];
 }
 
 function checkCount(name: string, value: unknown): void {
-  if (value !== undefined && (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1)) {
+  if (
+    value !== undefined &&
+    (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1)
+  ) {
     invalidArgument(name, 'a positive integer', value);
   }
 }
@@ -177,9 +200,13 @@ export async function startLink(caller: Caller, options: WorkerPoolOptions): Pro
   system.addMonitor(null, pid, () => {
     unregisterTarget(system, pid, core);
     core.close(
-      new StarweaveError('ERR_NOCONNECTION', `pool ${JSON.stringify(poolName)} stopped before a worker could take the request.`, {
-        details: { pool: poolName },
-      }),
+      new StarweaveError(
+        'ERR_NOCONNECTION',
+        `pool ${JSON.stringify(poolName)} stopped before a worker could take the request.`,
+        {
+          details: { pool: poolName },
+        },
+      ),
     );
   });
   return pid;
@@ -200,9 +227,13 @@ function poolCore(caller: Caller, pool: Dest): { core: PoolCore; pid: Pid } {
   const pid = system.resolve(pool);
   const core = pid === undefined ? undefined : findTarget(system, pid);
   if (pid === undefined || !(core instanceof PoolCore)) {
-    throw new StarweaveError('ERR_NOPROC', `no worker pool ${describe(pool)} is alive; check the pid or name.`, {
-      details: { pool, reason: 'noproc' },
-    });
+    throw new StarweaveError(
+      'ERR_NOPROC',
+      `no worker pool ${describe(pool)} is alive; check the pid or name.`,
+      {
+        details: { pool, reason: 'noproc' },
+      },
+    );
   }
   return { core, pid };
 }
@@ -235,10 +266,18 @@ export function info(caller: Caller, pool: Dest): PoolInfo {
  * flight, stops, and is started again before the next one goes, so a pool with more than one
  * worker per version keeps serving. Resolves when the last worker is back.
  */
-export async function rollingRestart(caller: Caller, pool: Dest, options: RollingRestartOptions = {}): Promise<void> {
+export async function rollingRestart(
+  caller: Caller,
+  pool: Dest,
+  options: RollingRestartOptions = {},
+): Promise<void> {
   const { core, pid } = poolCore(caller, pool);
   if (options.version !== undefined && !core.versions.includes(options.version)) {
-    invalidArgument('options.version', `one of the pool's versions (${core.versions.join(', ')})`, options.version);
+    invalidArgument(
+      'options.version',
+      `one of the pool's versions (${core.versions.join(', ')})`,
+      options.version,
+    );
   }
   const children = await Supervisor.whichChildren(caller, pid);
   for (const child of children) {

@@ -3,17 +3,8 @@
  * events the stage receives goes out as concurrent requests in one turn of the event loop, so
  * a batch handler's dynamic batching sends them in few frames; results leave in event order.
  */
-import {
-  type Dest,
-  type Logger,
-  StarweaveError,
-  isStarweaveError,
-} from '@starweave/actors';
-import type {
-  DispatcherOption,
-  ProducerConsumerSpec,
-  SubscribeOptions,
-} from '@starweave/stages';
+import { type Dest, isStarweaveError, type Logger, StarweaveError } from '@starweave/actors';
+import type { DispatcherOption, ProducerConsumerSpec, SubscribeOptions } from '@starweave/stages';
 import { call } from '../worker/call.js';
 
 /** An event with the result its request returned, the default output of a bridge stage. */
@@ -99,9 +90,12 @@ export function bridgeStage<In, Out = ScoredEvent<In>>(
       ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
     }),
     async handleEvents(events, _from, state, self) {
-      const requestOptions = options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs };
+      const requestOptions =
+        options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs };
       const settled = await Promise.allSettled(
-        events.map((event) => call(self, options.target, options.handler, toPayload(event), requestOptions)),
+        events.map((event) =>
+          call(self, options.target, options.handler, toPayload(event), requestOptions),
+        ),
       );
       const out: Out[] = [];
       const logger: Logger = self.system.logger;

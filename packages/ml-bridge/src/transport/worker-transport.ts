@@ -279,7 +279,13 @@ export class WorkerTransport extends EventEmitter<WorkerTransportEvents> {
       if (zmq.spawn === false) return;
     }
 
-    const child = spawnWorker(this.options, this.python, this.maxFrameBytes, this.identity, this.router);
+    const child = spawnWorker(
+      this.options,
+      this.python,
+      this.maxFrameBytes,
+      this.identity,
+      this.router,
+    );
     this.child = child;
     child.on('error', (error) => {
       this.spawnError = error;
@@ -629,7 +635,10 @@ function checkOptions(options: WorkerTransportOptions): void {
     );
   }
   const zmq = options.zmq;
-  if (zmq !== undefined && (typeof zmq.endpoint !== 'string' || !/^(tcp|ipc):\/\//.test(zmq.endpoint))) {
+  if (
+    zmq !== undefined &&
+    (typeof zmq.endpoint !== 'string' || !/^(tcp|ipc):\/\//.test(zmq.endpoint))
+  ) {
     throw new StarweaveError(
       'ERR_INVALID_ARGUMENT',
       `invalid zmq.endpoint ${JSON.stringify(zmq.endpoint)}: expected tcp://HOST:PORT or ` +

@@ -4,8 +4,9 @@
  * `--name`). It queues sends itself, because zeromq.js allows one pending send per socket, and
  * holds the messages of a worker whose connection is down until libzmq has reconnected it.
  */
-import type { Router } from 'zeromq';
+
 import { Codec, type Logger, StarweaveError, silentLogger } from '@starweave/actors';
+import type { Router } from 'zeromq';
 import type { WorkerHello } from './frames.js';
 
 /** How long messages for a disconnected worker wait before the next send attempt. */

@@ -4,8 +4,8 @@
  * go out as one `batch` frame.
  */
 import type { Clock, TimerHandle } from '@starweave/actors';
-import type { PendingRequest } from './pending-request.js';
 import type { ResolvedBatch } from './options.js';
+import type { PendingRequest } from './pending-request.js';
 
 /** Collects the requests of one batch handler. */
 export class Batcher {

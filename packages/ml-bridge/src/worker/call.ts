@@ -54,7 +54,11 @@ export function stream<T = unknown>(
   options: CallOptions = {},
 ): AsyncIterable<T> {
   try {
-    return resolveTarget(caller, target, handler).stream(handler, payload, options) as AsyncIterable<T>;
+    return resolveTarget(caller, target, handler).stream(
+      handler,
+      payload,
+      options,
+    ) as AsyncIterable<T>;
   } catch (error) {
     const failed = new ChunkStream<T>(() => {});
     failed.fail(error as never);

@@ -11,7 +11,9 @@ export class ChunkStream<T = unknown> implements AsyncIterable<T> {
   private head = 0;
   private finished = false;
   private failure: StarweaveError | undefined;
-  private waiter: { resolve: (result: IteratorResult<T>) => void; reject: (error: unknown) => void } | undefined;
+  private waiter:
+    | { resolve: (result: IteratorResult<T>) => void; reject: (error: unknown) => void }
+    | undefined;
   private iterated = false;
 
   /** @param onCancel runs when the consumer stops iterating before the stream ends. */

@@ -42,11 +42,16 @@ export class DeferredTarget implements RequestTarget {
       cancelled = true;
       void inner?.return?.();
     });
-    this.wait(options, handler, (error) => outer.fail(error as StarweaveError), (target, timeoutMs) => {
-      if (cancelled) return;
-      inner = target.stream(handler, payload, { ...options, timeoutMs })[Symbol.asyncIterator]();
-      void pipe(inner, outer);
-    });
+    this.wait(
+      options,
+      handler,
+      (error) => outer.fail(error as StarweaveError),
+      (target, timeoutMs) => {
+        if (cancelled) return;
+        inner = target.stream(handler, payload, { ...options, timeoutMs })[Symbol.asyncIterator]();
+        void pipe(inner, outer);
+      },
+    );
     return outer;
   }
 
@@ -62,7 +67,9 @@ export class DeferredTarget implements RequestTarget {
     this.waiters.clear();
     for (const waiter of waiters) {
       const remaining =
-        waiter.timeoutMs === 'infinity' ? 'infinity' : Math.max(0, waiter.timeoutMs - (now - waiter.startedAt));
+        waiter.timeoutMs === 'infinity'
+          ? 'infinity'
+          : Math.max(0, waiter.timeoutMs - (now - waiter.startedAt));
       waiter.run(target, remaining);
     }
   }
@@ -98,7 +105,10 @@ export class DeferredTarget implements RequestTarget {
       );
       return;
     }
-    const timeoutMs = checkRequestTimeout('options.timeoutMs', options.timeoutMs ?? this.defaultTimeoutMs);
+    const timeoutMs = checkRequestTimeout(
+      'options.timeoutMs',
+      options.timeoutMs ?? this.defaultTimeoutMs,
+    );
     let timer: unknown;
     const signal = options.signal;
     const cancelled = () =>

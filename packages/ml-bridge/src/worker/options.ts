@@ -110,14 +110,21 @@ export function checkRequestTimeout(name: string, value: unknown): number | 'inf
   return nonNegative(name, value, 0);
 }
 
-function resolveBatch(name: string, value: BatchOptions | false | undefined): ResolvedBatch | false {
+function resolveBatch(
+  name: string,
+  value: BatchOptions | false | undefined,
+): ResolvedBatch | false {
   if (value === false) return false;
   if (value === undefined) return DEFAULT_BATCH;
   if (value === null || typeof value !== 'object') {
     invalidArgument(name, 'false or { maxBatchSize, maxWaitMs }', value);
   }
   return {
-    maxBatchSize: positiveInteger(`${name}.maxBatchSize`, value.maxBatchSize, DEFAULT_BATCH.maxBatchSize),
+    maxBatchSize: positiveInteger(
+      `${name}.maxBatchSize`,
+      value.maxBatchSize,
+      DEFAULT_BATCH.maxBatchSize,
+    ),
     maxWaitMs: nonNegative(`${name}.maxWaitMs`, value.maxWaitMs, DEFAULT_BATCH.maxWaitMs),
   };
 }

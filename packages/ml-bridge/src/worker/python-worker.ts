@@ -5,7 +5,9 @@
  */
 import {
   type Caller,
+  callerContext,
   type Dest,
+  formatReason,
   GenServer,
   isNormalReason,
   isStarweaveError,
@@ -13,18 +15,16 @@ import {
   type ProcessContext,
   type Reason,
   StarweaveError,
-  formatReason,
-  callerContext,
 } from '@starweave/actors';
 import { type HandlerInfo, WorkerTransport } from '../transport/index.js';
+import { DeferredTarget } from './deferred-target.js';
 import {
   type PythonWorkerOptions,
   type ResolvedWorkerOptions,
   resolveWorkerOptions,
 } from './options.js';
-import { DeferredTarget } from './deferred-target.js';
 import { findTarget, registerTarget, unregisterTarget } from './targets.js';
-import { type WorkerCounters, WorkerCore, type WorkerStatus } from './worker-core.js';
+import { WorkerCore, type WorkerCounters, type WorkerStatus } from './worker-core.js';
 
 /** What {@link info} reports about a worker. */
 export interface WorkerInfo {
@@ -95,7 +95,10 @@ const WorkerServer: GenServer.Spec<WorkerState, ResolvedWorkerOptions> = {
       const how = `its process ${pid} ended with ${formatReason(down.reason)}`;
       unregisterTarget(system, pid, core ?? starting);
       if (core !== undefined) core.close(how);
-      else starting.failed(new StarweaveError('ERR_NOCONNECTION', `the Python worker stopped: ${how}.`));
+      else
+        starting.failed(
+          new StarweaveError('ERR_NOCONNECTION', `the Python worker stopped: ${how}.`),
+        );
     });
 
     let transport: WorkerTransport;
@@ -103,9 +106,13 @@ const WorkerServer: GenServer.Spec<WorkerState, ResolvedWorkerOptions> = {
       transport = await WorkerTransport.start({ ...options.transport, logger });
     } catch (error) {
       starting.failed(
-        new StarweaveError('ERR_NOCONNECTION', `the Python worker failed to start: ${(error as Error).message}`, {
-          cause: error,
-        }),
+        new StarweaveError(
+          'ERR_NOCONNECTION',
+          `the Python worker failed to start: ${(error as Error).message}`,
+          {
+            cause: error,
+          },
+        ),
       );
       throw error;
     }
@@ -170,7 +177,8 @@ function startWorker(caller: Caller, options: PythonWorkerOptions, link: boolean
   const name = options.register === false ? undefined : options.name;
   return start(caller, WorkerServer, resolved, { name }).catch((error: unknown) => {
     // The transport's error says why the worker failed to start; the wrapper adds nothing.
-    if (isStarweaveError(error, 'ERR_START_FAILED') && isStarweaveError(error.cause)) throw error.cause;
+    if (isStarweaveError(error, 'ERR_START_FAILED') && isStarweaveError(error.cause))
+      throw error.cause;
     throw error;
   });
 }

@@ -9,7 +9,11 @@ import type { WorkerErrorFrame } from '../transport/index.js';
 const KNOWN_CODES = new Set<string>(Object.values(ErrorCodes));
 
 /** Returns the error a caller of `handler` on `worker` receives for `frame`. */
-export function remoteError(frame: WorkerErrorFrame, worker: string, handler: string): StarweaveError {
+export function remoteError(
+  frame: WorkerErrorFrame,
+  worker: string,
+  handler: string,
+): StarweaveError {
   const code = (KNOWN_CODES.has(frame.code) ? frame.code : 'ERR_REMOTE') as ErrorCode;
   const what = frame.code === 'ERR_REMOTE' ? `${frame.errorType}: ${frame.message}` : frame.message;
   const hint = frame.traceback ? ' The Python traceback is in details.traceback.' : '';

@@ -25,7 +25,11 @@ export interface RequestTarget {
 const tables = new WeakMap<ActorSystem, Map<number, RequestTarget>>();
 
 /** Makes `target` the request target of the process `pid`. */
-export function registerTarget(system: ActorSystem, pid: { id: number }, target: RequestTarget): void {
+export function registerTarget(
+  system: ActorSystem,
+  pid: { id: number },
+  target: RequestTarget,
+): void {
   let table = tables.get(system);
   if (table === undefined) {
     table = new Map();
@@ -35,7 +39,11 @@ export function registerTarget(system: ActorSystem, pid: { id: number }, target:
 }
 
 /** Removes the request target of `pid`, if it is still `target`. */
-export function unregisterTarget(system: ActorSystem, pid: { id: number }, target: RequestTarget): void {
+export function unregisterTarget(
+  system: ActorSystem,
+  pid: { id: number },
+  target: RequestTarget,
+): void {
   const table = tables.get(system);
   if (table?.get(pid.id) === target) table.delete(pid.id);
 }

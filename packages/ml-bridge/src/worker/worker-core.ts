@@ -3,12 +3,7 @@
  * queue, deadlines and cancellation, batching, answers matched to callers by id, heartbeats,
  * drain, and the failure of everything in flight when the worker process ends.
  */
-import {
-  type ActorSystem,
-  isStarweaveError,
-  type Logger,
-  StarweaveError,
-} from '@starweave/actors';
+import { type ActorSystem, isStarweaveError, type Logger, StarweaveError } from '@starweave/actors';
 import type {
   HandlerInfo,
   NodeFrame,
@@ -133,7 +128,14 @@ export class WorkerCore implements RequestTarget {
     const chunks = new ChunkStream(() => {
       if (entry !== undefined) this.cancelStream(entry);
     });
-    entry = this.start(handler, payload, options, noop, (error) => chunks.fail(error as StarweaveError), chunks);
+    entry = this.start(
+      handler,
+      payload,
+      options,
+      noop,
+      (error) => chunks.fail(error as StarweaveError),
+      chunks,
+    );
     return chunks;
   }
 
@@ -159,7 +161,15 @@ export class WorkerCore implements RequestTarget {
     );
     const id = nextRequestId++;
     const deadline = timeout === 'infinity' ? null : Date.now() + timeout;
-    const entry = new PendingRequest(id, handler, payload, deadline, resolve, reject, this.system.clock.now());
+    const entry = new PendingRequest(
+      id,
+      handler,
+      payload,
+      deadline,
+      resolve,
+      reject,
+      this.system.clock.now(),
+    );
     entry.stream = stream;
 
     if (this.inFlight >= this.options.maxInFlight && this.queued >= this.options.maxQueued) {
@@ -197,7 +207,11 @@ export class WorkerCore implements RequestTarget {
     return entry;
   }
 
-  private check(handler: string, options: RequestOptions, streaming: boolean): StarweaveError | undefined {
+  private check(
+    handler: string,
+    options: RequestOptions,
+    streaming: boolean,
+  ): StarweaveError | undefined {
     if (this.status !== 'running') {
       return new StarweaveError(
         'ERR_NOCONNECTION',
@@ -227,10 +241,14 @@ export class WorkerCore implements RequestTarget {
       );
     }
     if (options.signal?.aborted) {
-      return new StarweaveError('ERR_CANCELLED', `the request to ${JSON.stringify(handler)} was cancelled before it was sent.`, {
-        cause: options.signal.reason,
-        details: { worker: this.name, handler },
-      });
+      return new StarweaveError(
+        'ERR_CANCELLED',
+        `the request to ${JSON.stringify(handler)} was cancelled before it was sent.`,
+        {
+          cause: options.signal.reason,
+          details: { worker: this.name, handler },
+        },
+      );
     }
     return undefined;
   }
@@ -244,7 +262,11 @@ export class WorkerCore implements RequestTarget {
 
   // Takes waiting requests into free slots, oldest first.
   private pump(): void {
-    while (this.queued > 0 && this.inFlight < this.options.maxInFlight && this.status !== 'stopped') {
+    while (
+      this.queued > 0 &&
+      this.inFlight < this.options.maxInFlight &&
+      this.status !== 'stopped'
+    ) {
       const entry = this.waiting[this.waitingHead]!;
       this.waiting[this.waitingHead] = undefined as unknown as PendingRequest;
       this.waitingHead++;
@@ -266,9 +288,15 @@ export class WorkerCore implements RequestTarget {
     if (info === undefined || !info.batch || configured === false) {
       batcher = null;
     } else {
-      const maxBatchSize = Math.min(configured.maxBatchSize, info.maxBatchSize ?? Number.POSITIVE_INFINITY);
-      batcher = new Batcher(handler, { ...configured, maxBatchSize }, this.system.clock, (name, batch) =>
-        this.sendBatch(name, batch),
+      const maxBatchSize = Math.min(
+        configured.maxBatchSize,
+        info.maxBatchSize ?? Number.POSITIVE_INFINITY,
+      );
+      batcher = new Batcher(
+        handler,
+        { ...configured, maxBatchSize },
+        this.system.clock,
+        (name, batch) => this.sendBatch(name, batch),
       );
     }
     this.batchers.set(handler, batcher);
@@ -295,7 +323,8 @@ export class WorkerCore implements RequestTarget {
   private sendBatch(handler: string, batch: PendingRequest[]): void {
     let deadline: number | null = null;
     for (const entry of batch) {
-      if (entry.deadline !== null && (deadline === null || entry.deadline < deadline)) deadline = entry.deadline;
+      if (entry.deadline !== null && (deadline === null || entry.deadline < deadline))
+        deadline = entry.deadline;
     }
     try {
       this.transport.send({
@@ -308,7 +337,8 @@ export class WorkerCore implements RequestTarget {
       this.counters.batches++;
       for (const entry of batch) entry.state = 'sent';
     } catch (error) {
-      const encoding = isStarweaveError(error, 'ERR_ENCODE') || isStarweaveError(error, 'ERR_FRAME_TOO_LARGE');
+      const encoding =
+        isStarweaveError(error, 'ERR_ENCODE') || isStarweaveError(error, 'ERR_FRAME_TOO_LARGE');
       if (encoding && batch.length > 1) {
         // Halves until the payload that cannot be encoded (or the frame that fits) is found,
         // so one bad payload fails only its own caller.
@@ -330,7 +360,10 @@ export class WorkerCore implements RequestTarget {
             error.code,
             `cannot send the request to handler ${JSON.stringify(entry.handler)} on Python worker ` +
               `${JSON.stringify(this.name)}: ${error.message}`,
-            { cause: error, details: { ...error.details, worker: this.name, handler: entry.handler } },
+            {
+              cause: error,
+              details: { ...error.details, worker: this.name, handler: entry.handler },
+            },
           );
     this.logFailure(entry.handler, entry.id, failure);
     this.settleError(entry, failure);
@@ -453,7 +486,11 @@ export class WorkerCore implements RequestTarget {
     entry.timer = undefined;
     const sent = entry.state === 'sent';
     const where =
-      entry.state === 'queued' ? 'waiting for an in-flight slot' : sent ? 'in flight' : 'waiting for its batch';
+      entry.state === 'queued'
+        ? 'waiting for an in-flight slot'
+        : sent
+          ? 'in flight'
+          : 'waiting for its batch';
     const error = new StarweaveError(
       'ERR_DEADLINE',
       `request ${entry.id} to handler ${JSON.stringify(entry.handler)} on Python worker ` +

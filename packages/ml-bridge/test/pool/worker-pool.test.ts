@@ -1,6 +1,6 @@
 import { ActorSystem, MemoryLogger, type Pid } from '@starweave/actors';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WorkerPool, type WorkerPoolOptions, call } from '../../src/index.js';
+import { call, WorkerPool, type WorkerPoolOptions } from '../../src/index.js';
 import { rejection, waitFor, workerOptions } from '../helpers.js';
 
 let system: ActorSystem;

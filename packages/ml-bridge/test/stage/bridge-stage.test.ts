@@ -1,7 +1,7 @@
 import { ActorSystem, MemoryLogger } from '@starweave/actors';
-import { GenStage, fromAsyncIterable, toAsyncIterable } from '@starweave/stages';
+import { fromAsyncIterable, GenStage, toAsyncIterable } from '@starweave/stages';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PythonWorker, type ScoredEvent, bridgeStage } from '../../src/index.js';
+import { bridgeStage, PythonWorker, type ScoredEvent } from '../../src/index.js';
 import { workerOptions } from '../helpers.js';
 
 let system: ActorSystem;
@@ -78,6 +78,12 @@ describe('bridgeStage', () => {
       }),
       undefined,
     );
-    expect(await collect(replacing, 5)).toEqual([1, 'ZeroDivisionError', 0.5, 'ZeroDivisionError', 0.25]);
+    expect(await collect(replacing, 5)).toEqual([
+      1,
+      'ZeroDivisionError',
+      0.5,
+      'ZeroDivisionError',
+      0.25,
+    ]);
   });
 });

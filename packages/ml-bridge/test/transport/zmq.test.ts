@@ -3,7 +3,7 @@ import { createServer, type Server, Socket } from 'node:net';
 import { ActorSystem, MemoryLogger, NDArray, type Pid } from '@starweave/actors';
 import { Supervisor } from '@starweave/supervision';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PythonWorker, WorkerPool, call, defaultPythonPath } from '../../src/index.js';
+import { call, defaultPythonPath, PythonWorker, WorkerPool } from '../../src/index.js';
 import { fixturesPath, python, rejection, waitFor, workerOptions } from '../helpers.js';
 
 let system: ActorSystem;
@@ -36,7 +36,7 @@ function freePort(): Promise<number> {
  * A TCP proxy on loopback between a worker and Node's ROUTER socket, whose connections the
  * test can cut to make libzmq reconnect.
  */
-class Proxy {
+class TcpProxy {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
 
@@ -77,7 +77,16 @@ class Proxy {
 function startRemoteWorker(name: string, endpoint: string): ChildProcess {
   const child = spawn(
     python,
-    ['-m', 'starweave_bridge', '--handlers', 'starweave_bridge.examples', '--zmq', endpoint, '--name', name],
+    [
+      '-m',
+      'starweave_bridge',
+      '--handlers',
+      'starweave_bridge.examples',
+      '--zmq',
+      endpoint,
+      '--name',
+      name,
+    ],
     {
       stdio: 'ignore',
       env: { ...process.env, PYTHONPATH: `${defaultPythonPath()}:${fixturesPath}` },
@@ -120,7 +129,9 @@ describe('ZeroMQ transport', () => {
       worker: workerOptions({ zmq: { endpoint } }),
     });
     const results = await Promise.all(
-      Array.from({ length: 10 }, (_, index) => call(system, pool, 'sleep', { seconds: 0.01 * (index % 2) })),
+      Array.from({ length: 10 }, (_, index) =>
+        call(system, pool, 'sleep', { seconds: 0.01 * (index % 2) }),
+      ),
     );
     expect(results).toHaveLength(10);
     const workers = WorkerPool.info(system, pool).versions[0]!.workers;
@@ -140,10 +151,14 @@ describe('ZeroMQ transport', () => {
     const error = await pending;
     expect(error.code).toBe('ERR_NOCONNECTION');
     expect(error.details.signal).toBe('SIGKILL');
-    await waitFor(() => {
-      const now = system.whereis('zmq-restart');
-      return now !== undefined && !now.equals(first);
-    }, 15_000, 'the restarted worker');
+    await waitFor(
+      () => {
+        const now = system.whereis('zmq-restart');
+        return now !== undefined && !now.equals(first);
+      },
+      15_000,
+      'the restarted worker',
+    );
     // The new process is registered before its worker has said hello; the call waits for it.
     expect(await call(system, 'zmq-restart', 'echo', 'again', { timeoutMs: 15_000 })).toBe('again');
   });
@@ -151,7 +166,7 @@ describe('ZeroMQ transport', () => {
   it('keeps a remote worker through a short disconnect and resumes it after a long one', async () => {
     newSystem();
     const routerPort = await freePort();
-    const proxy = new Proxy(await freePort(), routerPort);
+    const proxy = new TcpProxy(await freePort(), routerPort);
     await proxy.listen();
     cleanups.push(() => proxy.cut());
     const remote = startRemoteWorker('remote-1', `tcp://127.0.0.1:${proxy.port}`);
@@ -181,7 +196,9 @@ describe('ZeroMQ transport', () => {
     await proxy.cut();
     await waitFor(() => logger.find('bridge.worker_hung').length === 1, 10_000, 'the hung report');
     await proxy.listen();
-    expect(await call(system, 'remote-1', 'echo', 'resumed', { timeoutMs: 15_000 })).toBe('resumed');
+    expect(await call(system, 'remote-1', 'echo', 'resumed', { timeoutMs: 15_000 })).toBe(
+      'resumed',
+    );
     expect(system.whereis('remote-1')).not.toEqual(first);
     expect(logger.find('bridge.worker_resumed')).toHaveLength(1);
     expect(remote.exitCode).toBe(null);

@@ -1,6 +1,6 @@
 import { ActorSystem, MemoryLogger } from '@starweave/actors';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PythonWorker, type PythonWorkerOptions, call } from '../../src/index.js';
+import { call, PythonWorker, type PythonWorkerOptions } from '../../src/index.js';
 import { rejection, workerOptions } from '../helpers.js';
 
 let system: ActorSystem;
@@ -46,7 +46,9 @@ describe('cancellation', () => {
     const worker = await start({ threads: 1 });
     const controller = new AbortController();
     const started = Date.now();
-    const pending = rejection(call(system, worker, 'sleep', { seconds: 5 }, { signal: controller.signal }));
+    const pending = rejection(
+      call(system, worker, 'sleep', { seconds: 5 }, { signal: controller.signal }),
+    );
     setTimeout(() => controller.abort(new Error('user left')), 100);
     const error = await pending;
     expect(error.code).toBe('ERR_CANCELLED');
@@ -59,7 +61,9 @@ describe('cancellation', () => {
   it('sends a cancel when the deadline passes', async () => {
     const worker = await start({ threads: 1 });
     const started = Date.now();
-    const error = await rejection(call(system, worker, 'sleep', { seconds: 5 }, { timeoutMs: 100 }));
+    const error = await rejection(
+      call(system, worker, 'sleep', { seconds: 5 }, { timeoutMs: 100 }),
+    );
     expect(error.code).toBe('ERR_DEADLINE');
     expect(await call(system, worker, 'echo', 'free')).toBe('free');
     expect(Date.now() - started).toBeLessThan(2000);
@@ -90,7 +94,9 @@ describe('cancellation', () => {
     const worker = await start({ batch: { maxBatchSize: 8, maxWaitMs: 100 } });
     const controller = new AbortController();
     const kept = call(system, worker, 'batch_sizes', null);
-    const dropped = rejection(call(system, worker, 'batch_sizes', null, { signal: controller.signal }));
+    const dropped = rejection(
+      call(system, worker, 'batch_sizes', null, { signal: controller.signal }),
+    );
     controller.abort();
     expect((await dropped).code).toBe('ERR_CANCELLED');
     expect(await kept).toBe(1);

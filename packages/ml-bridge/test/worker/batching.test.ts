@@ -1,6 +1,6 @@
 import { ActorSystem, MemoryLogger } from '@starweave/actors';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PythonWorker, type PythonWorkerOptions, call } from '../../src/index.js';
+import { call, PythonWorker, type PythonWorkerOptions } from '../../src/index.js';
 import { rejection, workerOptions } from '../helpers.js';
 
 let system: ActorSystem;
@@ -20,7 +20,9 @@ describe('dynamic batching', () => {
   it('sends a batch as soon as it reaches maxBatchSize', async () => {
     const worker = await start({ batch: { maxBatchSize: 4, maxWaitMs: 300 } });
     const started = Date.now();
-    const sizes = Array.from({ length: 10 }, () => call<number>(system, worker, 'batch_sizes', null));
+    const sizes = Array.from({ length: 10 }, () =>
+      call<number>(system, worker, 'batch_sizes', null),
+    );
     const firstEight = await Promise.all(sizes.slice(0, 8));
     expect(firstEight).toEqual([4, 4, 4, 4, 4, 4, 4, 4]);
     expect(Date.now() - started).toBeLessThan(250);
@@ -40,20 +42,26 @@ describe('dynamic batching', () => {
   it('maps results back to their callers in order', async () => {
     const worker = await start();
     const values = Array.from({ length: 100 }, (_, index) => index - 50);
-    const squares = await Promise.all(values.map((value) => call(system, worker, 'square_batch', value)));
+    const squares = await Promise.all(
+      values.map((value) => call(system, worker, 'square_batch', value)),
+    );
     expect(squares).toEqual(values.map((value) => value * value));
   });
 
   it('keeps batches within the handler maxBatchSize', async () => {
     const worker = await start({ batch: { maxBatchSize: 500, maxWaitMs: 5 } });
-    await Promise.all(Array.from({ length: 100 }, (_, index) => call(system, worker, 'square_batch', index)));
+    await Promise.all(
+      Array.from({ length: 100 }, (_, index) => call(system, worker, 'square_batch', index)),
+    );
     // square_batch takes at most 64 per batch: 100 requests need two frames.
     expect(PythonWorker.info(system, worker).counters.batches).toBe(2);
   });
 
   it('fails only the caller whose item the handler failed', async () => {
     const worker = await start();
-    const results = await Promise.allSettled([2, 0, 4].map((value) => call(system, worker, 'reciprocal_batch', value)));
+    const results = await Promise.allSettled(
+      [2, 0, 4].map((value) => call(system, worker, 'reciprocal_batch', value)),
+    );
     expect(results[0]).toEqual({ status: 'fulfilled', value: 0.5 });
     expect(results[2]).toEqual({ status: 'fulfilled', value: 0.25 });
     const failed = results[1] as PromiseRejectedResult;
@@ -76,7 +84,9 @@ describe('dynamic batching', () => {
 
   it('sends each request alone when batching is off', async () => {
     const worker = await start({ batchByHandler: { batch_sizes: false } });
-    const sizes = await Promise.all(Array.from({ length: 5 }, () => call(system, worker, 'batch_sizes', null)));
+    const sizes = await Promise.all(
+      Array.from({ length: 5 }, () => call(system, worker, 'batch_sizes', null)),
+    );
     expect(sizes).toEqual([1, 1, 1, 1, 1]);
     expect(PythonWorker.info(system, worker).counters.batches).toBe(0);
   });

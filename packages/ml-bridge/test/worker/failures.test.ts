@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ActorSystem, MemoryLogger, type Pid } from '@starweave/actors';
 import { Supervisor } from '@starweave/supervision';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { PythonWorker, type PythonWorkerOptions, call } from '../../src/index.js';
+import { call, PythonWorker, type PythonWorkerOptions } from '../../src/index.js';
 import { python, rejection, waitFor, workerOptions } from '../helpers.js';
 
 let system: ActorSystem;
@@ -18,7 +18,9 @@ afterEach(async () => {
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** Starts a supervisor with one worker named `scorer`; returns the supervisor and worker pids. */
-async function supervised(options: Partial<PythonWorkerOptions> = {}): Promise<{ sup: Pid; worker: Pid }> {
+async function supervised(
+  options: Partial<PythonWorkerOptions> = {},
+): Promise<{ sup: Pid; worker: Pid }> {
   logger = new MemoryLogger();
   system = new ActorSystem({ logger });
   const spec = PythonWorker.childSpec(workerOptions({ name: 'scorer', ...options }));
@@ -28,10 +30,14 @@ async function supervised(options: Partial<PythonWorkerOptions> = {}): Promise<{
 
 /** Waits until the supervisor has restarted `old` and returns the new worker's pid. */
 async function restarted(old: Pid): Promise<Pid> {
-  await waitFor(() => {
-    const now = system.whereis('scorer');
-    return now !== undefined && !now.equals(old);
-  }, 15_000, 'the supervisor to restart the worker');
+  await waitFor(
+    () => {
+      const now = system.whereis('scorer');
+      return now !== undefined && !now.equals(old);
+    },
+    15_000,
+    'the supervisor to restart the worker',
+  );
   return system.whereis('scorer')!;
 }
 
@@ -39,7 +45,9 @@ describe('deadlines', () => {
   it('fails a handler that sleeps past its deadline with ERR_DEADLINE', async () => {
     const { worker } = await supervised();
     const started = Date.now();
-    const error = await rejection(call(system, worker, 'sleep', { seconds: 5 }, { timeoutMs: 200 }));
+    const error = await rejection(
+      call(system, worker, 'sleep', { seconds: 5 }, { timeoutMs: 200 }),
+    );
     expect(error.code).toBe('ERR_DEADLINE');
     expect(Date.now() - started).toBeLessThan(2000);
     const logged = logger.find('bridge.request_failed')[0];
@@ -52,7 +60,9 @@ describe('deadlines', () => {
 
   it('discards the late result of a handler that ignores its deadline', async () => {
     const { worker } = await supervised();
-    const error = await rejection(call(system, worker, 'busy', { seconds: 0.4 }, { timeoutMs: 100 }));
+    const error = await rejection(
+      call(system, worker, 'busy', { seconds: 0.4 }, { timeoutMs: 100 }),
+    );
     expect(error.code).toBe('ERR_DEADLINE');
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await call(system, worker, 'echo', 'after')).toBe('after');
@@ -63,7 +73,9 @@ describe('deadlines', () => {
 describe('worker crashes', () => {
   it('fails a batch whose worker exits in the middle, then restarts it', async () => {
     const { worker } = await supervised();
-    const calls = [0.1, 0, 0, 0].map((seconds) => rejection(call(system, worker, 'exit_batch', seconds)));
+    const calls = [0.1, 0, 0, 0].map((seconds) =>
+      rejection(call(system, worker, 'exit_batch', seconds)),
+    );
     const errors = await Promise.all(calls);
     for (const error of errors) {
       expect(error.code).toBe('ERR_NOCONNECTION');

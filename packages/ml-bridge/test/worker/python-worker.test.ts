@@ -1,6 +1,6 @@
 import { ActorSystem, MemoryLogger, NDArray } from '@starweave/actors';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PythonWorker, call } from '../../src/index.js';
+import { call, PythonWorker } from '../../src/index.js';
 import { python, rejection, waitFor, workerOptions } from '../helpers.js';
 
 let system: ActorSystem;
@@ -74,10 +74,14 @@ describe('PythonWorker.startLink', () => {
     const worker = await PythonWorker.startLink(system, workerOptions({ name: 'talker' }));
     await call(system, worker, 'print', { lines: ['one', 'two'] });
     expect(await call(system, worker, 'write_stderr', ['careful: low memory'])).toBe(1);
-    await waitFor(() => logger.find('bridge.stderr').some((e) => e.fields.line === 'careful: low memory'));
+    await waitFor(() =>
+      logger.find('bridge.stderr').some((e) => e.fields.line === 'careful: low memory'),
+    );
     const stdout = logger.find('bridge.stdout').map((entry) => entry.fields.line);
     expect(stdout).toEqual(expect.arrayContaining(['one', 'two', 'stdout from write_stderr']));
-    const stderr = logger.find('bridge.stderr').find((e) => e.fields.line === 'careful: low memory');
+    const stderr = logger
+      .find('bridge.stderr')
+      .find((e) => e.fields.line === 'careful: low memory');
     expect(stderr?.fields.worker).toBe('talker');
     // The frames were not disturbed: the worker still answers.
     expect(await call(system, worker, 'echo', 'still here')).toBe('still here');
@@ -130,7 +134,10 @@ describe('call errors', () => {
 
   it('fails only the caller whose frame is over the size limit', async () => {
     newSystem();
-    const worker = await PythonWorker.startLink(system, workerOptions({ maxFrameBytes: 64 * 1024 }));
+    const worker = await PythonWorker.startLink(
+      system,
+      workerOptions({ maxFrameBytes: 64 * 1024 }),
+    );
     const small = call(system, worker, 'echo', 'small');
     const large = rejection(call(system, worker, 'echo', new Uint8Array(100 * 1024)));
     expect(await small).toBe('small');

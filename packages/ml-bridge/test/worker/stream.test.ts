@@ -1,6 +1,6 @@
 import { ActorSystem, MemoryLogger } from '@starweave/actors';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PythonWorker, type PythonWorkerOptions, call, stream } from '../../src/index.js';
+import { call, PythonWorker, type PythonWorkerOptions, stream } from '../../src/index.js';
 import { rejection, workerOptions } from '../helpers.js';
 
 let system: ActorSystem;
@@ -57,7 +57,9 @@ describe('stream', () => {
 
   it('rejects call on a streaming handler and stream on a plain one', async () => {
     const worker = await start();
-    expect((await rejection(call(system, worker, 'count', { to: 1 }))).code).toBe('ERR_INVALID_ARGUMENT');
+    expect((await rejection(call(system, worker, 'count', { to: 1 }))).code).toBe(
+      'ERR_INVALID_ARGUMENT',
+    );
     const error = await rejection(collect(stream(system, worker, 'echo', 1)));
     expect(error.code).toBe('ERR_INVALID_ARGUMENT');
   });
@@ -68,7 +70,10 @@ describe('stream', () => {
     const seen: number[] = [];
     const error = await rejection(
       (async () => {
-        for await (const chunk of stream<number>(system, worker, 'count', { to: 1000, pause: 0.02 })) {
+        for await (const chunk of stream<number>(system, worker, 'count', {
+          to: 1000,
+          pause: 0.02,
+        })) {
           seen.push(chunk);
           if (seen.length === 2) process.kill(osPid, 'SIGKILL');
         }
