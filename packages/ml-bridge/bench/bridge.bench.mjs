@@ -1,6 +1,6 @@
 // Bridge benchmarks: round trips between Node and a Python worker for a small request and a
 // 1 MB array, with 64 requests in flight and one at a time, over the pipes on descriptors 3
-// and 4 and over ZeroMQ, against a JSON-lines bridge; and iris predictions with and without
+// and 4 and over ZeroMQ, against a JSON-lines bridge. Also iris predictions with and without
 // dynamic batching. Each measurement runs in a fresh node process with a fresh Python worker.
 
 import { measureInChild } from '../../../benchmarks/lib/isolate.mjs';

@@ -1,8 +1,8 @@
 /**
  * @starweave/ml-bridge: supervised Python workers for machine-learning inference. A worker
  * process owns one Python process and sends it requests with deadlines, cancellation,
- * back-pressure and dynamic batching; pools route over several workers with a traffic split
- * by model version; a stage scores events through a pool. Frames travel on pipes or ZeroMQ.
+ * back-pressure and dynamic batching. Pools route over several workers with a traffic split
+ * by model version, and a stage scores events through a pool. Frames travel on pipes or ZeroMQ.
  */
 
 export type {

@@ -70,7 +70,7 @@ export async function inFlight({ size, inflight, count, warmup }) {
   return { perSecond };
 }
 
-/** The median round trip of sequential requests, in µs; `pinned` puts both sides on CPU 0. */
+/** Measures the median round trip of sequential requests in µs; `pinned` puts both sides on CPU 0. */
 export async function sequential({ size, count, warmup, pinned }) {
   if (pinned) await pinSelf(0);
   const child = startChild(pinned);

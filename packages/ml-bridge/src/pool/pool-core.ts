@@ -16,7 +16,7 @@ interface VersionGroup {
   /** The smooth weighted round robin's running score. */
   score: number;
   readonly members: Map<number, { pid: Pid; core: WorkerCore }>;
-  /** Where the search for the least-loaded worker starts, so ties rotate. */
+  /** The index at which the search for the least-loaded worker starts, so ties rotate. */
   next: number;
 }
 
@@ -52,7 +52,7 @@ export class PoolCore implements RequestTarget {
     );
   }
 
-  /** Returns the workers of `version` that the pool knows, running or draining. */
+  /** Returns the workers of `version` that the pool tracks, running or draining. */
   members(version: string): Array<{ pid: Pid; core: WorkerCore }> {
     return [...(this.groups.get(version)?.members.values() ?? [])];
   }
@@ -127,8 +127,8 @@ export class PoolCore implements RequestTarget {
   }
 
   /**
-   * Chooses a worker: of `version` when given, else of a version chosen by weight among those
-   * with a running worker; within it, the running worker with the least load.
+   * Chooses a worker of `version` when given, else of a version chosen by weight among those
+   * with a running worker. Within the version it takes the running worker with the least load.
    */
   private pick(version: string | undefined): WorkerCore | undefined {
     if (version !== undefined) {

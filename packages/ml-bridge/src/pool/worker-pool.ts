@@ -51,7 +51,7 @@ export interface WorkerPoolOptions {
   defaultTimeoutMs?: number | 'infinity';
 }
 
-/** What {@link info} reports about a pool. */
+/** A pool's state, as {@link info} reports it. */
 export interface PoolInfo {
   name: string;
   versions: Array<{ version: string; weight: number; workers: PythonWorker.WorkerInfo[] }>;

@@ -1,7 +1,7 @@
 /**
- * A producer-consumer stage that scores events through a Python worker or pool: each batch of
+ * A producer-consumer stage that scores events through a Python worker or pool. Each batch of
  * events the stage receives goes out as concurrent requests in one turn of the event loop, so
- * a batch handler's dynamic batching sends them in few frames; results leave in event order.
+ * a batch handler's dynamic batching sends them in few frames. Results leave in event order.
  */
 import { type Dest, isStarweaveError, type Logger, StarweaveError } from '@starweave/actors';
 import type { DispatcherOption, ProducerConsumerSpec, SubscribeOptions } from '@starweave/stages';
@@ -32,7 +32,7 @@ export interface BridgeStageOptions<In, Out> {
   timeoutMs?: number | 'infinity';
   /** Producers to subscribe to when the stage starts. */
   subscribeTo?: Array<Dest | SubscribeOptions>;
-  /** How results are shared among consumers. Default `'demand'`. */
+  /** The dispatcher that shares results among consumers. Default `'demand'`. */
   dispatcher?: DispatcherOption;
 }
 

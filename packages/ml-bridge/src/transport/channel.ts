@@ -13,7 +13,7 @@ export interface ChannelListener {
   onFrame(body: Uint8Array): void;
   /**
    * Receives ERR_FRAME_TOO_LARGE for a skipped frame and ERR_DECODE for bytes that are no
-   * frame; `fatal` is true when the framing is lost, so nothing more can be read.
+   * frame. `fatal` is true when the framing is lost, so nothing more can be read.
    */
   onError(error: StarweaveError, fatal: boolean): void;
 }

@@ -330,7 +330,7 @@ export class WorkerTransport extends EventEmitter<WorkerTransportEvents> {
       this.finishExit({ code: null, signal: null });
       return this.exited;
     }
-    // A ZeroMQ worker sees no end of file, so it is killed at once.
+    // A ZeroMQ worker gets no end of file, so it is killed at once.
     if (this.router !== undefined) this.kill();
     else this.channel?.end();
     const timer = setTimeout(() => this.kill(), waitMs);
@@ -383,7 +383,7 @@ export class WorkerTransport extends EventEmitter<WorkerTransportEvents> {
         }
       };
       if (remembered !== undefined) {
-        // A remote worker that still runs answers at once; a fresh one sends its hello instead.
+        // A remote worker that still runs replies at once; a fresh one sends its hello instead.
         this.channel.write(this.codec.encode({ type: 'heartbeat', seq: 0 }));
       }
     });
@@ -504,8 +504,9 @@ export class WorkerTransport extends EventEmitter<WorkerTransportEvents> {
   }
 
   /**
-   * A remote worker that sends a hello again has restarted: this session ends (its requests
-   * are lost), and the hello waits on the router for the next transport of that name.
+   * Ends this session when a remote worker sends a hello again, because the worker has
+   * restarted and lost its requests. The hello waits on the router for the next transport of
+   * that name.
    */
   private startNewSession(body: Uint8Array): void {
     const message = Buffer.allocUnsafe(4 + body.length);

@@ -2,7 +2,7 @@
  * The ZeroMQ ROUTER socket that workers connect to with `--zmq ENDPOINT`: one per endpoint in a
  * Node process, shared by every worker there and addressed by each worker's identity (its
  * `--name`). It queues sends itself, because zeromq.js allows one pending send per socket, and
- * holds the messages of a worker whose connection is down until libzmq has reconnected it.
+ * keeps the messages of a worker whose connection is down until libzmq has reconnected it.
  */
 
 import { Codec, type Logger, StarweaveError, silentLogger } from '@starweave/actors';
@@ -76,7 +76,7 @@ export class ZmqRouter {
   /** The bound endpoint, with the port the system chose for `:0` or `:*`. */
   readonly endpoint: string;
   private readonly routes = new Map<string, ZmqRoute>();
-  // The hello of an identity with no route, kept so that a worker which said hello before its
+  // The hello of an identity with no route, kept so that a worker which sent its hello before its
   // transport registered (or while that transport restarted) is not lost.
   private readonly unclaimed = new Map<string, Buffer>();
   // The last completed handshake of each endpoint and identity, so a later transport can resume

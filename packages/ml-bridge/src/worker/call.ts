@@ -18,13 +18,13 @@ function resolveTarget(caller: Caller, target: Dest, handler: unknown): RequestT
  * dimension) or `NDArray`s.
  *
  * The deadline (now plus `timeoutMs`, default 5000) travels with the request. Fails with
- * ERR_DEADLINE when it passes and ERR_CANCELLED when `signal` aborts (the worker gets a cancel
- * frame and a late result is discarded); with ERR_REMOTE (Python exception type, message and
- * traceback in `details`) when the handler raises; with ERR_OVERLOADED when the worker's
- * in-flight cap and queue are full; with ERR_NOCONNECTION when the worker dies first; with
- * ERR_NOT_FOUND for a handler the worker does not offer; with ERR_ENCODE or
- * ERR_FRAME_TOO_LARGE when the payload or result cannot be sent; and with ERR_NOPROC when no
- * such worker or pool is alive. The caller only names the actor system: a caller process that
+ * ERR_DEADLINE when it passes and with ERR_CANCELLED when `signal` aborts; in both cases the
+ * worker gets a cancel frame and a late result is discarded. Fails with ERR_REMOTE when the
+ * handler raises, with the Python exception type, message and traceback in `details`. Fails
+ * with ERR_OVERLOADED when the worker's in-flight cap and queue are full, with
+ * ERR_NOCONNECTION when the worker dies first, and with ERR_NOT_FOUND for a handler the worker
+ * does not offer. Fails with ERR_ENCODE or ERR_FRAME_TOO_LARGE when the payload or result
+ * cannot be sent, and with ERR_NOPROC when no such worker or pool is alive. The caller only names the actor system: a caller process that
  * exits does not cancel the request.
  */
 export function call<R = unknown>(

@@ -1,6 +1,6 @@
 /**
- * The async iterable a streaming call returns: chunks are buffered as frames arrive and handed
- * out in order; an error ends the iteration with that error, and breaking out of the loop
+ * The async iterable a streaming call returns. Chunks are buffered as frames arrive and handed
+ * out in order. An error ends the iteration with that error, and breaking out of the loop
  * cancels the request.
  */
 import type { StarweaveError } from '@starweave/actors';

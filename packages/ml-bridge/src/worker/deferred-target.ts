@@ -15,7 +15,7 @@ interface Waiter {
   timeoutMs: number | 'infinity';
 }
 
-/** A target that holds requests until the target it stands for is ready. */
+/** A target that keeps requests until the target it stands for is ready. */
 export class DeferredTarget implements RequestTarget {
   private waiters = new Set<Waiter>();
 

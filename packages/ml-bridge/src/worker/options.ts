@@ -5,7 +5,7 @@
 import { invalidArgument, type Logger } from '@starweave/actors';
 import type { WorkerTransportOptions } from '../transport/index.js';
 
-/** How requests to a batch handler are collected into one `batch` frame. */
+/** Batching options: when requests to a batch handler go out as one `batch` frame. */
 export interface BatchOptions {
   /** The largest batch; the handler's own `maxBatchSize` lowers it. Default 32. */
   maxBatchSize?: number;
@@ -22,7 +22,7 @@ export interface PythonWorkerOptions extends Omit<WorkerTransportOptions, 'logge
   name?: string;
   /** False to name the Python worker without registering the process. Default true. */
   register?: boolean;
-  /** Requests sent to the worker and not yet answered, at most. Default 64. */
+  /** The most requests sent to the worker and still awaiting their final frame. Default 64. */
   maxInFlight?: number;
   /** Requests waiting for an in-flight slot, at most; more fail with ERR_OVERLOADED. Default 1024. */
   maxQueued?: number;
@@ -134,6 +134,7 @@ export function resolveWorkerOptions(options: PythonWorkerOptions): ResolvedWork
   if (options === null || typeof options !== 'object') {
     invalidArgument('options', "an options object such as { handlers: ['my_models'] }", options);
   }
+
   const heartbeatMs = nonNegative('options.heartbeatMs', options.heartbeatMs, 5000);
   const heartbeatTimeoutMs = nonNegative(
     'options.heartbeatTimeoutMs',
@@ -147,15 +148,18 @@ export function resolveWorkerOptions(options: PythonWorkerOptions): ResolvedWork
       heartbeatTimeoutMs,
     );
   }
+
   const byHandler = new Map<string, ResolvedBatch | false>();
   for (const [handler, batch] of Object.entries(options.batchByHandler ?? {})) {
     byHandler.set(handler, resolveBatch(`options.batchByHandler.${handler}`, batch));
   }
+
   const threads = positiveInteger('options.threads', options.threads, 4);
   // Node sends its own pings, so the worker's unprompted heartbeats stay off.
   const args = ['--threads', String(threads), '--heartbeat-ms', '0', ...(options.args ?? [])];
   const transport: Record<string, unknown> = { ...options, args };
   for (const key of WORKER_ONLY_OPTIONS) delete transport[key];
+
   return {
     transport: transport as unknown as WorkerTransportOptions,
     name: options.name,

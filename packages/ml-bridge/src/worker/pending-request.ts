@@ -1,14 +1,14 @@
 /**
- * One request from a caller until its final answer: where it is (waiting for a slot, in a
+ * One request from a caller until its final frame: where it is (waiting for a slot, in a
  * batch being collected, or sent), its deadline timer and abort listener, and how it settles.
  */
 import type { ActorSystem } from '@starweave/actors';
 import type { ChunkStream } from './chunk-stream.js';
 
-/** Where a request is: waiting for a slot, collected into a batch, sent, or settled. */
+/** The stage of a request: waiting for a slot, collected into a batch, sent, or settled. */
 export type RequestState = 'queued' | 'batched' | 'sent' | 'settled';
 
-/** A request between `call` and its one answer. */
+/** A request between `call` and its one final frame. */
 export class PendingRequest {
   state: RequestState = 'queued';
   /** The deadline timer on the system's clock, when the request has a timeout. */

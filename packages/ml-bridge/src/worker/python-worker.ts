@@ -26,7 +26,7 @@ import {
 import { findTarget, registerTarget, unregisterTarget } from './targets.js';
 import { WorkerCore, type WorkerCounters, type WorkerStatus } from './worker-core.js';
 
-/** What {@link info} reports about a worker. */
+/** A worker's state, as {@link info} reports it. */
 export interface WorkerInfo {
   /** The worker's name, from its hello. */
   name: string;
@@ -35,7 +35,7 @@ export interface WorkerInfo {
   status: WorkerStatus;
   /** The handlers the worker offers. */
   handlers: HandlerInfo[];
-  /** Requests collected into a batch or sent, not yet answered. */
+  /** Requests collected into a batch or sent, still awaiting their final frame. */
   inFlight: number;
   /** Requests waiting for an in-flight slot. */
   queued: number;
@@ -176,7 +176,7 @@ function startWorker(caller: Caller, options: PythonWorkerOptions, link: boolean
   const start = link ? GenServer.startLink : GenServer.start;
   const name = options.register === false ? undefined : options.name;
   return start(caller, WorkerServer, resolved, { name }).catch((error: unknown) => {
-    // The transport's error says why the worker failed to start; the wrapper adds nothing.
+    // The transport's error explains why the worker failed to start, so it replaces the wrapper.
     if (isStarweaveError(error, 'ERR_START_FAILED') && isStarweaveError(error.cause))
       throw error.cause;
     throw error;
@@ -186,8 +186,8 @@ function startWorker(caller: Caller, options: PythonWorkerOptions, link: boolean
 /**
  * Starts a worker process linked to the caller and resolves with its pid once the Python
  * worker has completed its handshake. Fails with ERR_START_FAILED when the interpreter is
- * missing or unfit, a handler module fails to import, or no hello comes in time; with
- * ERR_PROTOCOL on another protocol version; and with ERR_INVALID_ARGUMENT for bad options.
+ * missing or unfit, a handler module fails to import, or no hello comes in time. Fails with
+ * ERR_PROTOCOL on another protocol version, and with ERR_INVALID_ARGUMENT for bad options.
  *
  * @example
  * ```ts

@@ -1,6 +1,6 @@
 /**
  * Turns an `error` frame from a worker into the StarweaveError a caller receives: the worker's
- * code when Starweave knows it, else ERR_REMOTE, with the Python exception type, message and
+ * code when Starweave defines it, else ERR_REMOTE, with the Python exception type, message and
  * traceback in `details`.
  */
 import { type ErrorCode, ErrorCodes, StarweaveError } from '@starweave/actors';

@@ -1,6 +1,6 @@
 /**
  * The Node side of one worker's requests: admission under the in-flight cap with a bounded
- * queue, deadlines and cancellation, batching, answers matched to callers by id, heartbeats,
+ * queue, deadlines and cancellation, batching, final frames matched to callers by id, heartbeats,
  * drain, and the failure of everything in flight when the worker process ends.
  */
 import { type ActorSystem, isStarweaveError, type Logger, StarweaveError } from '@starweave/actors';
@@ -36,13 +36,13 @@ export type WorkerStatus = 'running' | 'draining' | 'stopped';
 
 /** Counters of one worker since it started. */
 export interface WorkerCounters {
-  /** Requests answered with a result. */
+  /** Requests that completed with a result. */
   completed: number;
   /** Requests that failed, for any reason. */
   failed: number;
   /** Requests rejected with ERR_OVERLOADED. */
   overloaded: number;
-  /** Answers that arrived after their request had timed out or been cancelled. */
+  /** Final frames that arrived after their request had timed out or been cancelled. */
   discarded: number;
   /** Batch frames sent. */
   batches: number;
@@ -613,8 +613,8 @@ export class WorkerCore implements RequestTarget {
   }
 
   /**
-   * Stops taking new requests, waits up to `graceMs` for those in flight and waiting, then
-   * shuts the worker down; requests still running then fail with ERR_CANCELLED.
+   * Stops taking new requests and waits up to `graceMs` for those in flight and waiting. Then
+   * it shuts the worker down, and requests still running fail with ERR_CANCELLED.
    */
   async drain(graceMs: number): Promise<WorkerExit> {
     if (this.status === 'stopped') return this.transport.exited;

@@ -159,11 +159,11 @@ describe('ZeroMQ transport', () => {
       15_000,
       'the restarted worker',
     );
-    // The new process is registered before its worker has said hello; the call waits for it.
+    // The new process is registered before its worker has sent its hello; the call waits for it.
     expect(await call(system, 'zmq-restart', 'echo', 'again', { timeoutMs: 15_000 })).toBe('again');
   });
 
-  it('keeps a remote worker through a short disconnect and resumes it after a long one', async () => {
+  it('keeps and resumes a remote worker across cuts', async () => {
     newSystem();
     const routerPort = await freePort();
     const proxy = new TcpProxy(await freePort(), routerPort);
