@@ -1,12 +1,10 @@
 /**
  * The stage core: one per stage process. It runs as a GenServer whose state is the user's
  * state, routes the stage protocol's messages to the producer and consumer sides, calls the
- * user's callbacks, checks what they return, and takes part in checkpoints.
+ * user's callbacks and checks what they return.
  */
 import {
-  decodeVersioned,
   describe,
-  encodeVersioned,
   type From,
   type GenServer,
   invalidArgument,
@@ -16,13 +14,9 @@ import {
   Ref,
   StarweaveError,
 } from '@starweave/actors';
-import {
-  CheckpointAck,
-  CheckpointDecline,
-  RegisterStage,
-  TriggerCheckpoint,
-} from './checkpoint/checkpoint-messages.js';
+import { TriggerCheckpoint } from './checkpoint/checkpoint-messages.js';
 import type { CheckpointOptions } from './checkpoint/checkpoint-options.js';
+import { CheckpointParticipant } from './checkpoint/participant.js';
 import { ConsumerSide } from './consumer-side.js';
 import {
   AskMessage,
@@ -36,7 +30,7 @@ import {
   SubscribeRequest,
 } from './messages.js';
 import { ProducerSide } from './producer-side.js';
-import { andThen, isThenable, type Step } from './step.js';
+import { andThen, isThenable, type Step, thenValue } from './step.js';
 import type { SubscribeOptions } from './subscription.js';
 import type { Cancellation, StageSpec, StageType, Subscription } from './types.js';
 
@@ -82,7 +76,7 @@ export class StageCore {
     if (drained || producer.consumers.size === 0) return { stop: reason };
     return undefined;
   };
-  private unacknowledgedWarned = false;
+  private readonly participant = new CheckpointParticipant(this);
 
   constructor(
     readonly spec: AnySpec,
@@ -114,7 +108,7 @@ export class StageCore {
   private init(arg: unknown, self: ProcessContext): unknown {
     this.self = self;
     stages.set(self, this);
-    return then(this.spec.init(arg, self), (result) => this.afterInit(result));
+    return thenValue(this.spec.init(arg, self), (result) => this.afterInit(result));
   }
 
   private afterInit(result: unknown): unknown {
@@ -128,12 +122,15 @@ export class StageCore {
     } catch (error) {
       return { stop: error };
     }
-    return then(this.restore(), () =>
-      then(this.subscribeAll((result.subscribeTo as unknown[] | undefined) ?? [], 0), (stop) => {
-        if (stop !== undefined) return stop;
-        this.register();
-        return { state: this.state };
-      }),
+    return thenValue(this.participant.restore(), () =>
+      thenValue(
+        this.subscribeAll((result.subscribeTo as unknown[] | undefined) ?? [], 0),
+        (stop) => {
+          if (stop !== undefined) return stop;
+          this.participant.register();
+          return { state: this.state };
+        },
+      ),
     );
   }
 
@@ -183,7 +180,7 @@ export class StageCore {
 
   private subscribeAll(list: unknown[], index: number): Maybe<{ stop: Reason } | undefined> {
     if (index >= list.length) return undefined;
-    return then(this.consumer!.subscribe(list[index]), (outcome) => {
+    return thenValue(this.consumer!.subscribe(list[index]), (outcome) => {
       if ('stop' in outcome && !('error' in outcome)) return { stop: outcome.stop as Reason };
       if ('error' in outcome) {
         if (outcome.stop !== undefined) return { stop: outcome.error };
@@ -193,116 +190,12 @@ export class StageCore {
     });
   }
 
-  // ---- checkpoints: restore, register, snapshot ----
-
-  private restore(): Maybe<void> {
-    const checkpoint = this.checkpoint;
-    if (checkpoint === undefined) return undefined;
-    return then(checkpoint.store.latestCompleted(), (latest) => {
-      if (latest === undefined) return undefined;
-      return then(checkpoint.store.load(latest, checkpoint.stageId), (bytes) => {
-        if (bytes === undefined) return undefined;
-        const restoreState = this.spec.restoreState;
-        if (restoreState === undefined) {
-          throw new StarweaveError(
-            'ERR_INVALID_ARGUMENT',
-            `stage ${describe(checkpoint.stageId)} has a snapshot in checkpoint ${latest} but its spec defines no restoreState; add restoreState(snapshot, state).`,
-          );
-        }
-        this.state = restoreState(decodeVersioned(bytes), this.state);
-        this.log('info', 'stage.checkpoint_restored', {
-          checkpointId: latest,
-          stageId: checkpoint.stageId,
-        });
-        return undefined;
-      });
-    });
-  }
-
-  private register(): void {
-    const checkpoint = this.checkpoint;
-    if (checkpoint === undefined) return;
-    const coordinator = this.self.system.resolve(checkpoint.coordinator);
-    if (coordinator === undefined) {
-      throw new StarweaveError(
-        'ERR_NOPROC',
-        `checkpoint coordinator ${describe(checkpoint.coordinator)} is not running; start it before the stages of its pipeline.`,
-        { details: { coordinator: checkpoint.coordinator } },
-      );
-    }
-    let role: RegisterStage['role'] = 'inner';
-    if (this.type === 'producer') role = 'source';
-    if (this.type === 'consumer') role = 'sink';
-    this.self.send(coordinator, new RegisterStage(checkpoint.stageId, role, this.self.pid));
-  }
-
   /**
    * Runs when checkpoint `checkpointId` has reached this stage from all its inputs (or, for a
-   * source, when the coordinator triggered it): saves the snapshot, then forwards the barrier
-   * downstream or, in a sink, acknowledges the checkpoint.
+   * source, when the coordinator triggered it); see {@link CheckpointParticipant.reached}.
    */
   checkpointReached(checkpointId: number): Step {
-    return andThen(
-      this.saveSnapshot(checkpointId),
-      () => {
-        if (this.producer !== null) this.producer.emitBarrier(checkpointId);
-        else this.acknowledge(checkpointId);
-        return undefined;
-      },
-      this.alive,
-    );
-  }
-
-  private saveSnapshot(checkpointId: number): Step {
-    const checkpoint = this.checkpoint;
-    const snapshotState = this.spec.snapshotState;
-    if (checkpoint === undefined || snapshotState === undefined) return undefined;
-    let saved: unknown;
-    try {
-      saved = checkpoint.store.save(
-        checkpointId,
-        checkpoint.stageId,
-        encodeVersioned(snapshotState(this.state)),
-      );
-    } catch (error) {
-      this.decline(checkpointId, error);
-      return undefined;
-    }
-    if (!isThenable(saved)) return undefined;
-    return Promise.resolve(saved).then(
-      () => undefined,
-      (error: unknown) => {
-        this.decline(checkpointId, error);
-        return undefined;
-      },
-    );
-  }
-
-  private acknowledge(checkpointId: number): void {
-    const checkpoint = this.checkpoint;
-    if (checkpoint === undefined) {
-      if (!this.unacknowledgedWarned) {
-        this.unacknowledgedWarned = true;
-        this.log('warn', 'stage.checkpoint_unacknowledged', { checkpointId });
-      }
-      return;
-    }
-    this.toCoordinator(new CheckpointAck(checkpointId, checkpoint.stageId));
-  }
-
-  private decline(checkpointId: number, error: unknown): void {
-    const reason = error instanceof Error ? error : new Error(String(error));
-    this.log('error', 'stage.checkpoint_failed', { checkpointId, reason });
-    this.toCoordinator(new CheckpointDecline(checkpointId, this.checkpoint!.stageId, reason));
-  }
-
-  private toCoordinator(message: unknown): void {
-    const pid = this.self.system.resolve(this.checkpoint!.coordinator);
-    if (pid === undefined) {
-      this.log('warn', 'stage.coordinator_missing', { coordinator: this.checkpoint!.coordinator });
-      return;
-    }
-    this.self.send(pid, message);
+    return this.participant.reached(checkpointId);
   }
 
   // ---- messages ----
@@ -377,7 +270,7 @@ export class StageCore {
           invalid(`stage ${this.self.pid} is not a producer, so it has no demand mode`),
         );
       }
-      return then(this.afterStep(this.producer.setDemandMode(request.mode)), (result) =>
+      return thenValue(this.afterStep(this.producer.setDemandMode(request.mode)), (result) =>
         'stop' in result ? result : this.reply({ ok: true }),
       );
     }
@@ -396,7 +289,7 @@ export class StageCore {
         },
       );
     }
-    return then(handleCall(request, from, this.state, this.self) as unknown, (result) =>
+    return thenValue(handleCall(request, from, this.state, this.self) as unknown, (result) =>
       this.applyCall(result),
     );
   }
@@ -409,7 +302,7 @@ export class StageCore {
         ),
       );
     }
-    return then(this.consumer.subscribe(request.options), (outcome) => {
+    return thenValue(this.consumer.subscribe(request.options), (outcome) => {
       if ('subscription' in outcome) return this.reply({ ok: outcome.subscription });
       if ('error' in outcome) {
         if (outcome.stop !== undefined)
@@ -432,7 +325,7 @@ export class StageCore {
       return result;
     }
     this.state = result.state;
-    return then(this.afterStep(this.emitFrom('handleCall', result.events)), (outcome) => {
+    return thenValue(this.afterStep(this.emitFrom('handleCall', result.events)), (outcome) => {
       if ('stop' in outcome) return outcome;
       if ('reply' in result) return { reply: result.reply, state: this.state };
       if (result.noreply === true) return { noreply: true, state: this.state };
@@ -597,11 +490,6 @@ export class StageCore {
       { details: { callback, value } },
     );
   }
-}
-
-function then<T, R>(value: T | PromiseLike<T>, next: (value: T) => R): R | Promise<Awaited<R>> {
-  if (isThenable(value)) return Promise.resolve(value).then(next) as Promise<Awaited<R>>;
-  return next(value as T);
 }
 
 function isObject(value: unknown): value is Record<string, any> {

@@ -22,6 +22,15 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
+/** Calls `next` with `value`, or with what it resolves to when it is a promise. */
+export function thenValue<T, R>(
+  value: T | PromiseLike<T>,
+  next: (value: T) => R,
+): R | Promise<Awaited<R>> {
+  if (isThenable(value)) return Promise.resolve(value).then(next) as Promise<Awaited<R>>;
+  return next(value as T);
+}
+
 /**
  * Runs `next` once `step` is done, unless it asked to stop. `alive` is checked after a wait,
  * because the process may have been killed while its callback was pending.
