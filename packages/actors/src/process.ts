@@ -149,8 +149,9 @@ export class Proc implements ProcessContext, Runnable {
 
   /** True while async code of this process may run: it is neither waiting nor idle. */
   busy(): boolean {
-    if (!this.alive) return false;
-    if (this.suspended) return true;
+    // A suspended callback process waits for a promise, as a receive waits for a message; it
+    // has nothing to run until that promise settles.
+    if (!this.alive || this.suspended) return false;
     return this.kind === Kind.Async && this.started && this.wait === null;
   }
 
@@ -183,6 +184,9 @@ export class Proc implements ProcessContext, Runnable {
 
   run(budget: number): number {
     if (!this.alive) return 0;
+    // A message sent while a handler ran can queue the process before that handler returned a
+    // promise; it must not run until the promise settles, and resuming queues it again.
+    if (this.suspended) return 1;
     if (!this.started) {
       this.started = true;
       if (this.kind === Kind.Async) {

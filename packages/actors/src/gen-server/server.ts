@@ -91,10 +91,7 @@ export class ServerLoop implements ProcessHandler {
     this.lastMessage = message;
     if (message instanceof CallEnvelope) return this.invoke(self, 'handleCall', message);
     if (message instanceof CastEnvelope) return this.invoke(self, 'handleCast', message.request);
-    if (message instanceof StopEnvelope) {
-      this.finish(self, message.reason, false);
-      return undefined;
-    }
+    if (message instanceof StopEnvelope) return this.finish(self, message.reason, false);
     if (message instanceof InspectEnvelope) {
       const value = message.what === 'state' ? this.state : this.status(self);
       self.send(message.from.pid, new CallReply(message.from.ref, value));
@@ -108,8 +105,7 @@ export class ServerLoop implements ProcessHandler {
       this.parent.equals(message.from)
     ) {
       // An exit signal from the parent ends a trapping server through terminate, as OTP does.
-      this.finish(self, message.reason as Reason, false);
-      return undefined;
+      return this.finish(self, message.reason as Reason, false);
     }
     return this.invoke(self, 'handleInfo', message);
   }
@@ -119,8 +115,7 @@ export class ServerLoop implements ProcessHandler {
     try {
       result = this.callback(self, phase, input);
     } catch (error) {
-      this.finish(self, asReason(error), true);
-      return undefined;
+      return this.finish(self, asReason(error), true);
     }
     if (isThenable(result)) {
       return Promise.resolve(result).then(
@@ -166,19 +161,14 @@ export class ServerLoop implements ProcessHandler {
 
   private apply(self: ProcessContext, phase: Phase, input: unknown, result: unknown): unknown {
     if (!(self as Proc).alive) return undefined;
-    if (!isObject(result)) {
-      this.finish(self, badReturn(this.label, phase, result), true);
-      return undefined;
-    }
+    if (!isObject(result)) return this.finish(self, badReturn(this.label, phase, result), true);
     if ('stop' in result) {
       if (!isReason(result.stop) || !('state' in result)) {
-        this.finish(self, badReturn(this.label, phase, result), true);
-        return undefined;
+        return this.finish(self, badReturn(this.label, phase, result), true);
       }
       this.state = result.state;
       if (phase === 'handleCall' && 'reply' in result) this.sendReply(self, (input as CallEnvelope).from, result.reply);
-      this.finish(self, result.stop as Reason, false);
-      return undefined;
+      return this.finish(self, result.stop as Reason, false);
     }
     if (phase === 'handleCall' && 'reply' in result && 'state' in result) {
       this.state = result.state;
@@ -189,8 +179,7 @@ export class ServerLoop implements ProcessHandler {
       this.state = result.state;
       return this.applyOptions(self, result as ResultOptions);
     }
-    this.finish(self, badReturn(this.label, phase, result), true);
-    return undefined;
+    return this.finish(self, badReturn(this.label, phase, result), true);
   }
 
   private applyOptions(self: ProcessContext, options: ResultOptions): unknown {
@@ -198,8 +187,7 @@ export class ServerLoop implements ProcessHandler {
     if (options.timeoutMs !== undefined) {
       const timeout = options.timeoutMs;
       if (typeof timeout !== 'number' || !(timeout >= 0)) {
-        this.finish(self, badReturn(this.label, 'timeoutMs', timeout), true);
-        return undefined;
+        return this.finish(self, badReturn(this.label, 'timeoutMs', timeout), true);
       }
       const generation = ++this.timeoutGeneration;
       this.timeoutRef = self.sendAfter(self.pid, new InactivityTimeout(generation), timeout);
@@ -230,20 +218,20 @@ export class ServerLoop implements ProcessHandler {
   }
 
   /** Runs terminate, logs an error report for abnormal reasons, and ends the process. */
-  private finish(self: ProcessContext, reason: Reason, crashed: boolean): void {
+  private finish(self: ProcessContext, reason: Reason, crashed: boolean): unknown {
     const proc = self as Proc;
-    if (!proc.alive) return;
+    if (!proc.alive) return undefined;
     let finalReason = reason;
     if (this.spec.terminate !== undefined) {
       try {
         const result = this.spec.terminate(reason, this.state, self);
         if (isThenable(result)) {
-          // An async terminate holds the exit until it settles.
-          Promise.resolve(result).then(
+          // An async terminate holds the exit until it settles, and the returned promise
+          // suspends the server so that no other message is handled meanwhile.
+          return Promise.resolve(result).then(
             () => this.exit(proc, reason, crashed),
             (error: unknown) => this.exit(proc, asReason(error), true),
           );
-          return;
         }
       } catch (error) {
         finalReason = asReason(error);
@@ -251,6 +239,7 @@ export class ServerLoop implements ProcessHandler {
       }
     }
     this.exit(proc, finalReason, crashed);
+    return undefined;
   }
 
   private exit(proc: Proc, reason: Reason, crashed: boolean): void {

@@ -607,3 +607,54 @@ describe('GenServer.call by name', () => {
     expect(await GenServer.call(system, 'named-counter', { type: 'get' })).toBe(5);
   });
 });
+
+describe('GenServer async terminate', () => {
+  it('handles no other message while an async terminate runs', async () => {
+    const system = newSystem();
+    const handled: string[] = [];
+    const pid = await GenServer.start(
+      system,
+      {
+        init: () => ({ state: null }),
+        handleCast: (cast: { type: string }, state) => {
+          if (cast.type === 'stop') return { stop: 'normal' as const, state };
+          handled.push(cast.type);
+          return { noreply: true as const, state };
+        },
+        terminate: () => new Promise((resolve) => setTimeout(resolve, 30)),
+      },
+      undefined,
+    );
+    system.monitor(pid);
+    GenServer.cast(system, pid, { type: 'stop' });
+    GenServer.cast(system, pid, { type: 'late' });
+    await downOf(system, pid);
+    expect(handled).toEqual([]);
+  });
+});
+
+describe('callback process suspension', () => {
+  it('runs no handler while an earlier handler promise is pending', async () => {
+    const system = newSystem();
+    const log: string[] = [];
+    const pid = system.spawn({
+      handleMessage(self, message: string) {
+        log.push(`start ${message}`);
+        if (message === 'first') {
+          self.send(self.pid, 'second');
+          return new Promise<void>((resolve) =>
+            setTimeout(() => {
+              log.push('end first');
+              resolve();
+            }, 20),
+          );
+        }
+        log.push(`end ${message}`);
+        return undefined;
+      },
+    });
+    system.send(pid, 'first');
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(log).toEqual(['start first', 'end first', 'start second', 'end second']);
+  });
+});

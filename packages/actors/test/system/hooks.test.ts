@@ -203,7 +203,7 @@ describe('ActorSystem.isIdle', () => {
     await waitUntil(() => system.isIdle());
   });
 
-  it('is false while a callback process is suspended on a promise', async () => {
+  it('is true while a callback process is suspended on a promise', async () => {
     const system = newSystem();
     let release!: () => void;
     const gate = new Promise<void>((resolve) => {
@@ -213,21 +213,36 @@ describe('ActorSystem.isIdle', () => {
     system.send(pid, 'go');
     await waitUntil(() => system.processInfo(pid)?.status === 'suspended');
 
-    expect(system.isIdle()).toBe(false);
+    // A suspended process waits for its promise as a receive waits for a message.
+    expect(system.isIdle()).toBe(true);
+    system.send(pid, 'queued');
+    expect(system.isIdle()).toBe(true);
     release();
-    await waitUntil(() => system.isIdle());
+    await waitUntil(() => system.processInfo(pid)?.mailboxLength === 0);
+    expect(system.isIdle()).toBe(true);
   });
 
-  it('is true once a suspended callback process is killed', async () => {
+  it('is false while a resumed process has queued messages to run', async () => {
     const system = newSystem();
-    const pid = system.spawn({ handleMessage: () => new Promise(() => {}) });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const handled: string[] = [];
+    const pid = system.spawn({
+      handleMessage: (_self, message: string) => {
+        handled.push(message);
+        return message === 'go' ? gate : undefined;
+      },
+    });
     system.send(pid, 'go');
     await waitUntil(() => system.processInfo(pid)?.status === 'suspended');
-
+    system.send(pid, 'next');
+    release();
+    await gate;
     expect(system.isIdle()).toBe(false);
-    system.exit(pid, 'kill');
-
-    expect(system.isIdle()).toBe(true);
+    await waitUntil(() => system.isIdle());
+    expect(handled).toEqual(['go', 'next']);
   });
 
   it('is true with many idle callback processes and one waiting function', async () => {
