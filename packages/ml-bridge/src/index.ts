@@ -18,6 +18,7 @@ export {
   bridgeStage,
   type ScoredEvent,
 } from './stage/bridge-stage.js';
+export type { RequestCompleted } from './telemetry.js';
 export * from './transport/index.js';
 export { call, stream } from './worker/call.js';
 export { ChunkStream } from './worker/chunk-stream.js';

@@ -4,6 +4,7 @@
  * drain, and the failure of everything in flight when the worker process ends.
  */
 import { type ActorSystem, isStarweaveError, type Logger, StarweaveError } from '@starweave/actors';
+import type { RequestCompleted } from '../telemetry.js';
 import type {
   HandlerInfo,
   NodeFrame,
@@ -499,6 +500,8 @@ export class WorkerCore implements RequestTarget {
       { details: { worker: this.name, handler: entry.handler, id: entry.id, timeoutMs } },
     );
     this.logFailure(entry.handler, entry.id, error);
+    // NOTE: the in-flight slot is free from here on, although a handler that ignores the
+    // cancel keeps its Python thread until it returns; the worker's --threads bounds those.
     this.settleError(entry, error);
     if (sent) this.sendQuietly({ type: 'cancel', id: entry.id });
   }
@@ -686,13 +689,14 @@ export class WorkerCore implements RequestTarget {
 
   private emitCompleted(entry: PendingRequest, error: StarweaveError | undefined): void {
     if (this.system.telemetry.listenerCount('bridge.request_completed') === 0) return;
-    this.system.emitEvent('bridge.request_completed', {
+    const event: RequestCompleted = {
       worker: this.name,
       handler: entry.handler,
       id: entry.id,
       durationMs: this.system.clock.now() - entry.startedAt,
       code: error?.code,
-    });
+    };
+    this.system.emitEvent('bridge.request_completed', event);
   }
 }
 

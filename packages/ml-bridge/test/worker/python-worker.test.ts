@@ -1,6 +1,6 @@
 import { ActorSystem, MemoryLogger, NDArray } from '@starweave/actors';
 import { afterEach, describe, expect, it } from 'vitest';
-import { call, PythonWorker } from '../../src/index.js';
+import { call, PythonWorker, type RequestCompleted } from '../../src/index.js';
 import { python, rejection, waitFor, workerOptions } from '../helpers.js';
 
 let system: ActorSystem;
@@ -56,6 +56,19 @@ describe('PythonWorker.startLink', () => {
     expect(predicted).toEqual(['setosa', 'versicolor', 'virginica']);
     // The three calls were made in one tick, so they went out as one batch frame.
     expect(PythonWorker.info(system, worker).counters.batches).toBe(1);
+  });
+
+  it('emits request telemetry', async () => {
+    newSystem();
+    const worker = await PythonWorker.startLink(system, workerOptions({ name: 'timed' }));
+    const events: RequestCompleted[] = [];
+    system.telemetry.on('bridge.request_completed', (event) => events.push(event));
+    await call(system, worker, 'echo', 1);
+    await rejection(call(system, worker, 'fail', 'x'));
+    expect(events).toHaveLength(2);
+    expect(events[0]).toMatchObject({ worker: 'timed', handler: 'echo', code: undefined });
+    expect(events[0]!.durationMs).toBeGreaterThan(0);
+    expect(events[1]).toMatchObject({ handler: 'fail', code: 'ERR_REMOTE' });
   });
 
   it('returns numpy matrices as NDArray', async () => {
