@@ -388,11 +388,11 @@ export class CepEngine<E, B extends object = NoBindings> {
   private fireTimers(now: number): void {
     const timers = this.timers;
     while (timers.size !== 0 && timers.peekTime() <= now) {
-      const entry = timers.pop()!;
-      const state = entry.target;
-      if (state.removed || entry.time !== state.scheduledAt) continue;
+      const time = timers.peekTime();
+      const state = timers.popTarget();
+      if (state.removed || time !== state.scheduledAt) continue;
       state.scheduledAt = Number.POSITIVE_INFINITY;
-      this.automaton.expire(state, Math.max(now, entry.time), this.seq);
+      this.automaton.expire(state, Math.max(now, time), this.seq);
       this.settle(state);
     }
   }

@@ -4,14 +4,6 @@
  * push allocates nothing once the arrays have grown.
  */
 
-/** One scheduled time and what it is for. */
-export interface TimerEntry<T> {
-  time: number;
-  /** Orders entries of equal time, so that firing order does not depend on insertion order. */
-  tiebreak: number;
-  target: T;
-}
-
 /** A min-heap of timer entries ordered by time, then by tiebreak. */
 export class TimerHeap<T> {
   private readonly times: number[] = [];
@@ -49,11 +41,18 @@ export class TimerHeap<T> {
     targets[index] = target;
   }
 
-  /** Removes and returns the earliest entry, or undefined when empty. */
-  pop(): TimerEntry<T> | undefined {
+  /** Returns the tiebreak of the earliest entry; the heap must not be empty. */
+  peekTiebreak(): number {
+    return this.tiebreaks[0]!;
+  }
+
+  /**
+   * Removes the earliest entry and returns its target, allocating nothing; read its time and
+   * tiebreak with `peekTime` and `peekTiebreak` first. The heap must not be empty.
+   */
+  popTarget(): T {
     const { times, tiebreaks, targets } = this;
-    if (times.length === 0) return undefined;
-    const top = { time: times[0]!, tiebreak: tiebreaks[0]!, target: targets[0]! };
+    const top = targets[0]!;
     const time = times.pop()!;
     const tiebreak = tiebreaks.pop()!;
     const target = targets.pop()!;

@@ -240,17 +240,17 @@ export class WindowAggregator<E> {
     this.watermark = time;
     const timers = this.timers;
     while (timers.size !== 0 && timers.peekTime() <= time) {
-      const entry = timers.pop()!;
-      const window = entry.target;
+      const entryTime = timers.peekTime();
+      const purge = (timers.peekTiebreak() & 1) === 1;
+      const window = timers.popTarget();
       if (window.removed) continue;
-      const purge = (entry.tiebreak & 1) === 1;
       if (!purge) {
-        if (window.fired || entry.time !== window.end) continue;
+        if (window.fired || entryTime !== window.end) continue;
         window.fired = true;
         this.counters.fired += 1;
         this.emitOutput(this.result(window, false));
         this.timers.push(window.end + this.lateness, window, window.seq * 2 + 1);
-      } else if (entry.time === window.end + this.lateness && window.fired) {
+      } else if (entryTime === window.end + this.lateness && window.fired) {
         this.remove(window);
       }
     }
