@@ -813,8 +813,25 @@ export class ActorSystem {
 
   /** @internal The live process record for a pid or name. */
   lookup(dest: Dest): Proc | undefined {
+    if (dest instanceof Pid) return this.procOf(dest);
     const pid = this.resolve(dest);
     return pid === undefined ? undefined : this.table.get(pid.id);
+  }
+
+  /**
+   * @internal Makes `onDown` run when the live process `target` ends, under the call's `ref`.
+   * Unlike {@link ActorSystem.addMonitor} it is not filed by ref, because only the call that
+   * made it removes it, with {@link ActorSystem.unwatchForCall}.
+   */
+  watchForCall(target: Proc, ref: Ref, onDown: (down: DownMessage) => void): void {
+    const entry: MonitorEntry = { ref, watcher: null, target: target.pid, onDown };
+    if (target.watchers === null) target.watchers = new Map();
+    target.watchers.set(ref.id, entry);
+  }
+
+  /** @internal Removes a watch made by {@link ActorSystem.watchForCall}. */
+  unwatchForCall(target: Proc, ref: Ref): void {
+    target.watchers?.delete(ref.id);
   }
 
   /** @internal */

@@ -6,7 +6,7 @@
 import { type Caller, callerContext } from '../caller.js';
 import type { Dest } from '../context.js';
 import { StarweaveError, checkTimeout, describe } from '../errors.js';
-import type { Pid, Ref } from '../pid.js';
+import type { Pid } from '../pid.js';
 import type { Proc } from '../process.js';
 import type { Deadline } from '../deadline-queue.js';
 import { formatReason } from '../reason.js';
@@ -27,14 +27,15 @@ export function request(
   const ctx = callerContext(caller) as Proc;
   const system = ctx.system;
   const timeout = checkTimeout('timeoutMs', timeoutMs);
-  const pid = system.resolve(server);
-  if (pid === undefined) {
+  const target = system.lookup(server);
+  if (target === undefined) {
     return Promise.reject(
       new StarweaveError('ERR_NOPROC', `${label} to ${describe(server)} failed: no such process (noproc).`, {
         details: { server, reason: 'noproc' },
       }),
     );
   }
+  const pid = target.pid;
   if (pid.equals(ctx.pid)) {
     return Promise.reject(
       new StarweaveError(
@@ -46,41 +47,35 @@ export function request(
   }
   return new Promise((resolve, reject) => {
     const ref = system.makeRef();
+    let settled = false;
     let timer: Deadline | null = null;
-    let monitor: Ref | null = null;
-    const settle = () => {
+    // Ends the call once, whichever of reply, callee exit, timeout or shutdown comes first;
+    // returns false for the ones that come later.
+    const settle = (): boolean => {
+      if (settled) return false;
+      settled = true;
       if (timer !== null) system.deadlines.cancel(timer);
-      if (monitor !== null) system.removeMonitor(monitor);
+      system.unwatchForCall(target, ref);
       system.replies.forget(ref);
+      return true;
     };
     system.replies.expect(
       ref,
       (reply: CallReply) => {
-        settle();
-        resolve(reply.value);
+        if (settle()) resolve(reply.value);
       },
       (error) => {
-        settle();
-        reject(error);
+        if (settle()) reject(error);
       },
     );
-    // The monitor shares the call's ref, as in OTP, which saves making a second one.
-    monitor = system.addMonitor(
-      null,
-      pid,
-      (down) => {
-        if (!system.replies.isPending(ref)) return;
-        settle();
-        reject(calleeExited(label, server, pid, down.reason));
-      },
-      ref,
-    );
-    if (!system.replies.isPending(ref)) return;
+    // The watch on the callee shares the call's ref, as OTP's monitor does.
+    system.watchForCall(target, ref, (down) => {
+      if (settle()) reject(calleeExited(label, server, pid, down.reason));
+    });
     if (timeout !== 'infinity') {
       timer = system.deadlines.schedule(timeout, () => {
         timer = null;
-        if (!system.replies.isPending(ref)) return;
-        settle();
+        if (!settle()) return;
         reject(
           new StarweaveError(
             'ERR_CALL_TIMEOUT',
