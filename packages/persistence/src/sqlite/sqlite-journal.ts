@@ -106,7 +106,10 @@ export class SqliteJournal implements Journal {
     }
   }
 
-  /** The connection that writes, for sharing with a {@link SqliteSnapshotStore}. */
+  /**
+   * The connection that writes, for example to share with a {@link SqliteSnapshotStore}. The
+   * journal closes it on `close()` when it opened it, so close a store that shares it first.
+   */
   get database(): Database.Database {
     return this.connections.writer;
   }

@@ -450,6 +450,45 @@ export function journalContract(name: string, factory: FixtureFactory): void {
     });
 
     describe('Journal.allEvents', () => {
+      it('misses no event while writers append concurrently', async () => {
+        const writers = [journal, await fixture.openJournal(), await fixture.openJournal()];
+        let writing = true;
+        const appends = Promise.all(
+          writers.map(async (writer, w) => {
+            for (let seq = 0; seq < 20; seq++) {
+              await writer.append(
+                `writer-${w}`,
+                deposits(1 + (seq % 3), seq),
+                await writer.highestSeq(`writer-${w}`),
+              );
+            }
+          }),
+        ).finally(() => {
+          writing = false;
+        });
+
+        // A projection that polls from its last ordering, as a live projection would.
+        const seen: string[] = [];
+        let offset = 0;
+        const poll = async () => {
+          for await (const event of journal.allEvents(offset)) {
+            seen.push(`${event.persistenceId}/${event.seq}`);
+            offset = event.ordering;
+          }
+        };
+        while (writing) {
+          await poll();
+          // Polling in a tight loop of promises would starve the writers' scheduled flushes.
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        await appends;
+        await poll();
+
+        const all = (await collect(journal.allEvents())).map((e) => `${e.persistenceId}/${e.seq}`);
+        expect(seen).toEqual(all);
+        expect(new Set(all).size).toBe(all.length);
+      });
+
       it('reads every event in ordering order', async () => {
         await journal.append('a', deposits(2), 0);
         await journal.append('b', deposits(1, 10), 0);
