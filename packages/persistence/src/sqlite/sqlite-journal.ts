@@ -5,7 +5,7 @@
 
 import type { Logger } from '@starweave/actors';
 import type Database from 'better-sqlite3';
-import { EVENT_COLUMNS, type EventRow, encodeEvents } from '../event-rows.js';
+import { type EncodedEvent, EVENT_COLUMNS, type EventRow, encodeEvents } from '../event-rows.js';
 import type { EventInput, Journal, JournalCounters, PersistedEvent } from '../journal.js';
 import { type ReadEventsOptions, readEvents } from '../read-pages.js';
 import { closedError, conflictError } from '../store-errors.js';
@@ -119,21 +119,17 @@ export class SqliteJournal implements Journal {
     events: readonly EventInput[],
     expectedSeq: number,
   ): Promise<number> {
-    let queued: Omit<QueuedAppend, 'resolve' | 'reject'>;
+    let encoded: EncodedEvent[];
     try {
       this.checkOpen('append');
       checkPersistenceId(persistenceId);
       checkSeq('expectedSeq', expectedSeq);
-      queued = {
-        persistenceId,
-        expectedSeq,
-        events: encodeEvents(persistenceId, events, this.options.upcasters),
-      };
+      encoded = encodeEvents(persistenceId, events, this.options.upcasters);
     } catch (error) {
       return Promise.reject(error);
     }
     return new Promise<number>((resolve, reject) => {
-      this.queue.push({ ...queued, resolve, reject });
+      this.queue.push({ persistenceId, expectedSeq, events: encoded, resolve, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         process.nextTick(this.flushQueue);
