@@ -68,6 +68,13 @@ export interface ProcessContext {
   /** Registers this process under `name`. */
   register(name: string): void;
 
+  /**
+   * Counts extra reductions for the message being handled, so that a callback process that
+   * handles a batch (such as a stage's events) yields to the event loop as often as it would
+   * for that many messages.
+   */
+  chargeReductions(count: number): void;
+
   /** Sends `message` to `dest` after `delayMs`; returns the timer's ref. */
   sendAfter(dest: Dest, message: unknown, delayMs: number): Ref;
   /** Cancels a timer; returns the milliseconds it had left, or false when it had fired or was unknown. */

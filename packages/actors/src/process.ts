@@ -82,6 +82,8 @@ export class Proc implements ProcessContext, Runnable {
   private readonly kind: Kind;
   private body: ProcessBody | null;
   reductions = 0;
+  /** Extra reductions charged by the handler running now, added to the scheduler's count. */
+  private charged = 0;
   /**
    * The message a crash report names: the last one an async process received, or the one a
    * callback process was handling when it failed or suspended. Dispatch sets it only then, so
@@ -211,6 +213,14 @@ export class Proc implements ProcessContext, Runnable {
     return this.dispatch(budget);
   }
 
+  /**
+   * Counts `count` more reductions for the message being handled, so that a handler that did
+   * the work of many messages (a batch of events) yields to the event loop as soon as they would.
+   */
+  chargeReductions(count: number): void {
+    if (count > 0) this.charged += count;
+  }
+
   private dispatch(budget: number): number {
     const box = this.mailbox;
     if (box === null) return 1;
@@ -222,6 +232,10 @@ export class Proc implements ProcessContext, Runnable {
       this.reductions++;
       try {
         const result = handler.handleMessage(this, message);
+        if (this.charged !== 0) {
+          used += this.charged;
+          this.charged = 0;
+        }
         if (result !== undefined && isThenable(result)) {
           this.current = message;
           this.suspend(result);
