@@ -2,9 +2,9 @@
 of "arrival delay over 15 minutes" on the hour of departure, the weekday, the distance and
 target encodings of the origin and destination airports.
 
-``train_delay_model`` fits it on numpy arrays and saves its parameters to an ``.npz`` file;
-``predict_delay`` (a batch handler) loads that file once per worker and scores flights. Keeping
-the model in a file lets a restarted worker score again without training again.
+``train_delay_model`` fits it on numpy arrays and saves its parameters to an ``.npz`` file.
+``predict_delay`` (a batch handler) loads that file once per worker and scores flights, so a
+restarted worker scores again without training again.
 """
 
 import os

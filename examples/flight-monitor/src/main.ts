@@ -11,7 +11,8 @@ import { runMonitor } from './app/run-monitor.js';
 import { printSummary } from './app/summary.js';
 import { compareWithPlainPass } from './check/compare.js';
 import { plainPass } from './check/plain-pass.js';
-import { flightsParquetPath, openParquetFlights } from './data/parquet-source.js';
+import { flightsParquetPath } from './data/parquet-source.js';
+import { openParquetFlightsInWorker } from './data/parquet-worker-source.js';
 import { buildReport } from './report/build-report.js';
 
 async function main(): Promise<number> {
@@ -30,7 +31,7 @@ async function main(): Promise<number> {
   mkdirSync(options.out, { recursive: true });
   const logFile = join(options.out, 'monitor.log');
   const logger = pinoLogger({ level: 'warn', destination: createWriteStream(logFile) });
-  const source = await openParquetFlights();
+  const source = await openParquetFlightsInWorker();
   const limit = Math.min(options.limit ?? source.rows, source.rows);
   const out = process.stdout;
   out.write(

@@ -9,13 +9,13 @@ import { arraySource, type FlightSource } from '../src/data/flight-source.js';
 import { readJsonFlights } from '../src/data/json-source.js';
 import { openParquetFlights } from '../src/data/parquet-source.js';
 
-/** The 20,000 flights of `flights-20k.json`, sorted by time, as an array and a source. */
+/** Reads the 20,000 flights of `flights-20k.json`, sorted by time, as an array and a source. */
 export async function jsonSlice(): Promise<{ flights: Flight[]; source: FlightSource }> {
   const flights = await readJsonFlights('flights-20k.json');
   return { flights, source: arraySource(flights, 4000) };
 }
 
-/** The first `count` records of the Parquet file, as an array and a source. */
+/** Reads the first `count` records of the Parquet file, as an array and a source. */
 export async function parquetHead(
   count: number,
 ): Promise<{ flights: Flight[]; source: FlightSource }> {

@@ -1,15 +1,18 @@
 /**
- * The typed-column Parquet reader against hyparquet's own row reader, and reads from offsets.
+ * The typed-column Parquet reader against hyparquet's own row reader, reads from offsets, and
+ * the same reader on a worker thread.
  */
 import { readFile } from 'node:fs/promises';
 import { parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { FlightSource } from '../src/data/flight-source.js';
 import {
   flightsParquetPath,
   openParquetFlights,
   type ParquetFlights,
 } from '../src/data/parquet-source.js';
+import { openParquetFlightsInWorker } from '../src/data/parquet-worker-source.js';
 
 let parquet: ParquetFlights;
 
@@ -73,5 +76,31 @@ describe('openParquetFlights', () => {
       }
     }
     expect(unordered).toBe(0);
+  });
+});
+
+describe('openParquetFlightsInWorker', () => {
+  it('reads what the in-process reader reads', async () => {
+    const inWorker = await openParquetFlightsInWorker();
+    const options = { fromOffset: 270_000, limit: 280_000 };
+    const read = async (source: FlightSource) => {
+      const flights = [];
+      for await (const chunk of source.readChunks(options)) {
+        for (let i = 0; i < chunk.length; i++) flights.push(chunk.flight(i));
+      }
+      return flights;
+    };
+    expect(inWorker.rows).toBe(3_000_000);
+    const expected = await read(parquet);
+    expect(expected).toHaveLength(10_000);
+    expect(await read(inWorker)).toEqual(expected);
+  });
+
+  it('stops its worker when the reader stops early', async () => {
+    const inWorker = await openParquetFlightsInWorker();
+    const chunks = inWorker.readChunks();
+    const first = await chunks.next();
+    expect(first.value?.start).toBe(0);
+    expect((await chunks.return(undefined)).done).toBe(true);
   });
 });

@@ -1,8 +1,8 @@
 /**
  * A straightforward re-implementation of the delay wave rule, written from its statement and
- * not from the CEP engine: per origin airport, scan the departures in time order for three
- * late flights in a row within an hour with no on-time flight in the 30 minutes after the
- * third; a wave's flights start no other wave.
+ * not from the CEP engine. Per origin airport, it scans the departures in time order for three
+ * late flights in a row within an hour, with no on-time flight in the 30 minutes after the
+ * third. A wave's flights start no other wave.
  */
 import type { Flight } from '../src/data/flight.js';
 

@@ -28,7 +28,7 @@ function flight(offset: number, minute: number, origin: string): Flight {
 
 type Seen = Array<{ at: number; event: SourceEvent }>;
 
-/** A consumer of one partition that records each event with the virtual time it arrived. */
+/** Returns a consumer of one partition that records each event with its virtual arrival time. */
 function recorder(seen: Seen): ConsumerSpec<null, { partition: number }, SourceEvent> {
   return {
     type: 'consumer',

@@ -10,6 +10,7 @@ import type { Alert } from '../src/detect/alert.js';
 import { emptyCalibration } from '../src/detect/calibration.js';
 import type { PeriodResult } from '../src/detect/period-assembler.js';
 import { JournalLayout, type JournalWrite } from '../src/store/journal-layout.js';
+import { readResults } from '../src/store/read-results.js';
 import { startStoreWriter, writeToStore } from '../src/store/store-writer.js';
 
 const DAY = Date.UTC(2001, 0, 5);
@@ -117,6 +118,17 @@ describe('store writer', () => {
     await startStoreWriter(system.rootContext, journal);
     const second = layout.writes(period(2, 3), false);
     expect(await write([...first, ...second])).toEqual({ written: 1, skipped: 2 });
+  });
+
+  it('reads back the hours it wrote', async () => {
+    await startStoreWriter(system.rootContext, journal);
+    const result = period(4, 6);
+    await write(new JournalLayout().writes(result, false));
+    const { hours } = await readResults(journal);
+    expect(hours.map((hour) => hour.hour)).toEqual(
+      Array.from({ length: 6 }, (_, hour) => DAY + hour * HOUR_MS),
+    );
+    expect(hours.flatMap((hour) => hour.airports)).toEqual(result.hours);
   });
 
   it('fails with ERR_CONFLICT on a gap', async () => {

@@ -17,6 +17,7 @@ import { readResults, type StoredResults } from '../store/read-results.js';
 import { STORE_WRITER } from '../store/store-writer.js';
 import { formatTree } from './format-tree.js';
 import { APPLICATION, MonitorApp, type MonitorConfig } from './monitor-app.js';
+import { mainThreadCpuMs } from './thread-cpu.js';
 
 /** Options of {@link runMonitor}. */
 export interface RunOptions {
@@ -80,6 +81,8 @@ export interface RunResult {
   readonly wallMs: number;
   /** From the first record sent to the last period stored: the pipeline's own time. */
   readonly pipelineMs: number;
+  /** Processor time the main thread used in `pipelineMs` (it runs every stage). */
+  readonly pipelineCpuMs: number;
   /** Restarts by child id, as the supervisors reported them. */
   readonly restarts: Record<string, number>;
   /** The chaos monkey's kills. */
@@ -213,6 +216,7 @@ export async function runMonitor(options: RunOptions): Promise<RunResult> {
     const endedAt = performance.now();
     const wallMs = endedAt - started;
     const pipelineMs = endedAt - (metrics.firstSentAt || started);
+    const pipelineCpuMs = mainThreadCpuMs() - metrics.firstSentCpuMs;
     await app.stop();
     const stored = await readResults(store.journal);
     return {
@@ -221,6 +225,7 @@ export async function runMonitor(options: RunOptions): Promise<RunResult> {
       limit,
       wallMs,
       pipelineMs,
+      pipelineCpuMs,
       restarts,
       kills: monkey?.kills ?? [],
       droppedEvents,

@@ -36,7 +36,7 @@ export function printSummary(
     );
   }
   lines.push(
-    `  pipeline time    ${seconds.toFixed(1)} s, ${n(Math.round(totals.flights / seconds))} records/s`,
+    `  pipeline time    ${seconds.toFixed(1)} s, ${n(Math.round(totals.flights / seconds))} records/s (main thread busy ${(result.pipelineCpuMs / 1000).toFixed(1)} s)`,
     `  wall time        ${(result.wallMs / 1000).toFixed(1)} s from start (model training included)`,
     `  peak memory      ${Math.round(result.peakRssBytes / 2 ** 20)} MiB resident`,
   );

@@ -22,7 +22,7 @@ type ColumnDecoder = Parameters<typeof readDataPage>[2];
  * value. A chunk without a dictionary gets one built from its plain values.
  */
 export interface DictionaryColumn<T> {
-  readonly dictionary: T[];
+  readonly dictionary: ArrayLike<T>;
   readonly indices: Uint32Array;
 }
 
@@ -152,8 +152,8 @@ function isDictionaryEncoding(encoding: string): boolean {
 
 /**
  * Decodes the dictionary indices of a version 1 data page of a flat column straight into
- * `output`, when its definition levels say that no value is null: they then are runs of the
- * maximum level only, and are skipped without being expanded. Returns false, having written
+ * `output` when no value is null. The definition levels are then runs of the maximum level
+ * only, so they are checked and skipped without being expanded. Returns false, having written
  * nothing reliable, when the levels are bit-packed or hold a lower level; the caller then
  * decodes the page the general way.
  */

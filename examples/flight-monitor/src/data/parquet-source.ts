@@ -62,12 +62,76 @@ export class FlightChunk {
     };
   }
 
+  /**
+   * Returns the chunk's columns as plain data for `postMessage`, with the buffers to transfer
+   * (numeric dictionaries become Float64Arrays, which transfer too).
+   */
+  toMessage(): { message: ChunkMessage; transfer: ArrayBuffer[] } {
+    const numeric = (column: DictionaryColumn<number>) => ({
+      dictionary: Float64Array.from(column.dictionary),
+      indices: column.indices,
+    });
+    const message: ChunkMessage = {
+      start: this.start,
+      length: this.length,
+      base: this.base,
+      times: numeric(this.times),
+      delays: numeric(this.delays),
+      distances: numeric(this.distances),
+      origins: { dictionary: Array.from(this.origins.dictionary), indices: this.origins.indices },
+      destinations: {
+        dictionary: Array.from(this.destinations.dictionary),
+        indices: this.destinations.indices,
+      },
+    };
+    const columns = [
+      message.times,
+      message.delays,
+      message.distances,
+      message.origins,
+      message.destinations,
+    ];
+    const transfer = new Set<ArrayBuffer>();
+    for (const column of columns) {
+      transfer.add(column.indices.buffer as ArrayBuffer);
+      if (column.dictionary instanceof Float64Array)
+        transfer.add(column.dictionary.buffer as ArrayBuffer);
+    }
+    return { message, transfer: [...transfer] };
+  }
+
+  /** Rebuilds a chunk from the data {@link toMessage} returned. */
+  static fromMessage(message: ChunkMessage): FlightChunk {
+    return new FlightChunk(
+      message.start,
+      message.length,
+      message.times,
+      message.delays,
+      message.distances,
+      message.origins,
+      message.destinations,
+      message.base,
+    );
+  }
+
   /** Builds every flight of the chunk. */
   flights(): Flight[] {
     const flights: Flight[] = new Array(this.length);
     for (let i = 0; i < this.length; i++) flights[i] = this.flight(i);
     return flights;
   }
+}
+
+/** A {@link FlightChunk} as plain data, sent from a worker thread. */
+export interface ChunkMessage {
+  readonly start: number;
+  readonly length: number;
+  readonly base: number;
+  readonly times: DictionaryColumn<number>;
+  readonly delays: DictionaryColumn<number>;
+  readonly distances: DictionaryColumn<number>;
+  readonly origins: DictionaryColumn<string>;
+  readonly destinations: DictionaryColumn<string>;
 }
 
 /** An open Parquet file of flights with its metadata. */

@@ -20,7 +20,7 @@ export interface AirportArg {
   readonly partition: number;
   /** The source's registered name. */
   readonly source: string;
-  /** The most departures in flight from the source. */
+  /** The maximum number of departures in flight from the source. */
   readonly maxDemand: number;
   readonly scorer: Scorer | null;
 }
@@ -73,7 +73,7 @@ export const AirportStage: ProducerConsumerSpec<
   },
 };
 
-/** Feeds a batch to the monitor in order; `scores` holds one score per flight of the batch. */
+/** Feeds a batch to the monitor in order; `scores` contains one score per flight of the batch. */
 function runBatch(
   state: AirportState,
   events: readonly SourceEvent[],

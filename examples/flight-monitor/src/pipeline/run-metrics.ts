@@ -7,6 +7,8 @@
 export class RunMetrics {
   /** `performance.now()` when the source sent its first record, or 0 before. */
   firstSentAt = 0;
+  /** The main thread's processor time when the source sent its first record, in ms. */
+  firstSentCpuMs = 0;
   /** Records the source has sent. */
   emitted = 0;
   /** Event time of the last record sent. */

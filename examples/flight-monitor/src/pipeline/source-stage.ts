@@ -6,6 +6,7 @@
  */
 import type { ProcessContext } from '@starweave/actors';
 import type { MaybePromise, ProducerSpec, StageResult } from '@starweave/stages';
+import { mainThreadCpuMs } from '../app/thread-cpu.js';
 import { HOUR_MS, hourStart } from '../data/flight.js';
 import type { FlightChunkView, FlightSource } from '../data/flight-source.js';
 import type { RunMetrics } from './run-metrics.js';
@@ -115,7 +116,10 @@ function send(
   const step = (): MaybePromise<StageResult<SourceState, SourceEvent>> => {
     if (fill(state, events, self) === 'load') return loadChunk(state).then(step);
     const metrics = state.arg.metrics;
-    if (metrics.firstSentAt === 0 && events.length > 0) metrics.firstSentAt = performance.now();
+    if (metrics.firstSentAt === 0 && events.length > 0) {
+      metrics.firstSentAt = performance.now();
+      metrics.firstSentCpuMs = mainThreadCpuMs();
+    }
     metrics.emitted = state.offset;
     return { events, state };
   };

@@ -34,8 +34,8 @@ export function busiestAirports(hours: readonly HourEvent[], count: number): str
 }
 
 /**
- * The hourly mean arrival delay of the busiest airports, one panel each, with the hours that
- * the anomaly detector flagged marked in red.
+ * Returns the chart of the hourly mean arrival delay of the busiest airports, one panel each,
+ * with the hours that the anomaly detector flagged marked in red.
  */
 export function delayByHourChart(
   hours: readonly HourEvent[],
@@ -97,7 +97,7 @@ export function delayByHourChart(
   } as TopLevelSpec;
 }
 
-/** Alerts per day, stacked by kind. */
+/** Returns the chart of alerts per day, stacked by kind. */
 export function alertsPerDayChart(alerts: readonly AlertEvent[]): TopLevelSpec {
   const counts = new Map<string, number>();
   for (const alert of alerts) {
@@ -141,7 +141,7 @@ export function totalCalibration(hours: readonly HourEvent[]): Calibration | nul
   return total;
 }
 
-/** The rows of a calibration table: per group and bin, mean score and delayed share. */
+/** Returns the rows of a calibration table: per group and bin, mean score and delayed share. */
 export function calibrationRows(calibration: Calibration) {
   const rows = [];
   for (let group = 0; group < CALIBRATION_GROUPS.length; group++) {
@@ -161,7 +161,7 @@ export function calibrationRows(calibration: Calibration) {
   return rows;
 }
 
-/** The delay model's calibration: the share of flights delayed per bin of predicted score. */
+/** Returns the calibration chart: the share of flights delayed per bin of predicted score. */
 export function calibrationChart(calibration: Calibration): TopLevelSpec {
   const values = calibrationRows(calibration);
   return {

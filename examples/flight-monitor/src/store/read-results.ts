@@ -3,7 +3,14 @@
  */
 import type { Journal } from '@starweave/persistence';
 import { compareAlerts } from '../detect/alert.js';
-import { ALERT_TAG, type AlertEvent, HOUR_TAG, type HourEvent } from './journal-layout.js';
+import {
+  ALERT_TAG,
+  type AlertEvent,
+  HOUR_TAG,
+  type HourEvent,
+  loadHourEvent,
+  type StoredHourEvent,
+} from './journal-layout.js';
 
 /** Everything a run journaled. */
 export interface StoredResults {
@@ -16,7 +23,9 @@ export interface StoredResults {
 /** Reads the hour events and alerts of the journal. */
 export async function readResults(journal: Journal): Promise<StoredResults> {
   const hours: HourEvent[] = [];
-  for await (const event of journal.eventsByTag<HourEvent>(HOUR_TAG, 0)) hours.push(event.payload);
+  for await (const event of journal.eventsByTag<StoredHourEvent>(HOUR_TAG, 0)) {
+    hours.push(loadHourEvent(event.payload));
+  }
   hours.sort((a, b) => a.hour - b.hour);
   const alerts: AlertEvent[] = [];
   for await (const event of journal.eventsByTag<AlertEvent>(ALERT_TAG, 0))
