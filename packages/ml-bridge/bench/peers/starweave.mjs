@@ -15,6 +15,8 @@ async function startWorker(system, { zmq, pinned, inflight, handlers, batch }) {
     handlers,
     handlerPaths: [BENCH_HANDLERS],
     maxInFlight: Math.max(64, inflight ?? 1),
+    // These handlers hold the interpreter lock, so more handler threads only contend for it.
+    threads: 1,
     heartbeatMs: 0,
     defaultTimeoutMs: 60_000,
     ...(batch === undefined ? {} : { batch }),
