@@ -4,7 +4,7 @@
  * running worker of the chosen version. Requests wait when no worker runs, as during a restart.
  */
 import { type ActorSystem, invalidArgument, type Pid, StarweaveError } from '@starweave/actors';
-import type { ChunkStream } from '../worker/chunk-stream.js';
+import { ChunkStream } from '../worker/chunk-stream.js';
 import { DeferredTarget } from '../worker/deferred-target.js';
 import type { CallOptions, RequestTarget } from '../worker/targets.js';
 import type { WorkerCore } from '../worker/worker-core.js';
@@ -72,6 +72,11 @@ export class PoolCore implements RequestTarget {
   stream(handler: string, payload: unknown, options: CallOptions): ChunkStream {
     const core = this.pick(options.version);
     if (core !== undefined) return core.stream(handler, payload, options);
+    if (this.closedError !== undefined) {
+      const failed = new ChunkStream(() => {});
+      failed.fail(this.closedError);
+      return failed;
+    }
     return this.waiting.stream(handler, payload, options);
   }
 
