@@ -19,6 +19,7 @@ import {
 import { type Reason, formatReason, isNormalReason, isReason } from './reason.js';
 import { ProcessTable } from './process-table.js';
 import { Scheduler } from './scheduler.js';
+import { checkSystemOptions } from './system-options.js';
 import type { ProcessBody, SpawnOptions } from './spawn-options.js';
 import { type Telemetry, createTelemetry } from './telemetry.js';
 import { CallReply, ReplyRouter } from './reply-router.js';
@@ -134,6 +135,7 @@ export class ActorSystem {
   private readonly root: Proc;
 
   constructor(options: ActorSystemOptions = {}) {
+    checkSystemOptions(options);
     this.node = options.node ?? 'local';
     this.logger = options.logger ?? pinoLogger();
     this.clock = options.clock ?? realClock;
