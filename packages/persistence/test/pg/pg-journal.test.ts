@@ -30,6 +30,31 @@ async function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs = 5000)
   }
 }
 
+// These need no server: they aim at a loopback port that nothing listens on.
+describe('PgJournal.open without a server', () => {
+  it('fails with ERR_NOCONNECTION naming host and port', async () => {
+    const port = await closedPort();
+    const opening = PgJournal.open({ ...PG_SETTINGS, host: '127.0.0.1', port, schema: 'unused' });
+    await expect(opening).rejects.toMatchObject({ code: 'ERR_NOCONNECTION' });
+    await expect(opening).rejects.toThrow(`127.0.0.1:${port}`);
+  });
+
+  it('names host and port of a connection string', async () => {
+    const port = await closedPort();
+    const connectionString = `postgres://postgres@127.0.0.1:${port}/test`;
+    const opening = PgJournal.open({ connectionString, schema: 'unused' });
+    await expect(opening).rejects.toMatchObject({ code: 'ERR_NOCONNECTION' });
+    await expect(opening).rejects.toThrow(`127.0.0.1:${port}`);
+  });
+
+  it('fails the snapshot store with ERR_NOCONNECTION too', async () => {
+    const port = await closedPort();
+    const opening = PgSnapshotStore.open({ host: '127.0.0.1', port, schema: 'unused' });
+    await expect(opening).rejects.toMatchObject({ code: 'ERR_NOCONNECTION' });
+    await expect(opening).rejects.toThrow(`127.0.0.1:${port}`);
+  });
+});
+
 describe.skipIf(skipPg)('PostgreSQL stores', () => {
   let admin: pg.Pool;
   let schema: string;
@@ -59,20 +84,6 @@ describe.skipIf(skipPg)('PostgreSQL stores', () => {
   });
 
   describe('PgJournal.open', () => {
-    it('fails with ERR_NOCONNECTION naming host and port when no server answers', async () => {
-      const port = await closedPort();
-      const opening = PgJournal.open({ ...PG_SETTINGS, host: '127.0.0.1', port, schema });
-      await expect(opening).rejects.toMatchObject({ code: 'ERR_NOCONNECTION' });
-      await expect(opening).rejects.toThrow(`127.0.0.1:${port}`);
-    });
-
-    it('fails the snapshot store with ERR_NOCONNECTION too', async () => {
-      const port = await closedPort();
-      const opening = PgSnapshotStore.open({ host: '127.0.0.1', port, schema });
-      await expect(opening).rejects.toMatchObject({ code: 'ERR_NOCONNECTION' });
-      await expect(opening).rejects.toThrow(`127.0.0.1:${port}`);
-    });
-
     it('creates the schema and runs each migration once when stores start together', async () => {
       const logger = new MemoryLogger();
       const stores = await Promise.all([
