@@ -1,6 +1,12 @@
-// Journal benchmarks: appends one event at a time and 1000 at a time, against a plain insert
-// loop of the same rows (better-sqlite3 or pg), and recovery of 1M events with and without a
-// snapshot near the end. Imports the built packages; each measurement runs in a fresh process.
+// Journal benchmarks, importing the built packages; each measurement runs in a fresh process.
+//
+// journal-append: one event per append, each awaited before the next, so every row is its own
+// transaction on both sides (the plain loop inserts in autocommit). journal-append-batch: 1000
+// events per append against 1000 inserts per transaction. Rows carry a ~30-byte msgpack
+// payload: starweave encodes it with the core codec, the plain loops with msgpackr's pack.
+// The -pg variants do the same on PostgreSQL, where the plain loop awaits one INSERT per row.
+// recovery-1m and recovery-1m-snapshot time a replay of 1M events folded into a sum, without
+// and with a snapshot 1000 events before the end.
 
 import pg from 'pg';
 import { measureInChild } from '../../../benchmarks/lib/isolate.mjs';
