@@ -28,3 +28,11 @@ export {
 } from './store-options.js';
 export { type Upcaster, Upcasters } from './upcasters.js';
 export { MAX_EVENT_TYPE_LENGTH, MAX_PERSISTENCE_ID_LENGTH, MAX_TAG_LENGTH } from './validate.js';
+export * as PersistentProcess from './process/persistent-process.js';
+export type {
+  CommandContext,
+  CommandResult,
+  PersistentSpec,
+  PersistentStartOptions,
+  PersistentState,
+} from './process/persistent-spec.js';
