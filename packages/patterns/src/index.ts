@@ -59,6 +59,19 @@ export {
   type NoMatch,
   P,
 } from './match/clauses.js';
+export { type ReceiveClauseList, receiveClauses } from './match/receive-clauses.js';
+export {
+  type CallClauseList,
+  type CallHandler,
+  type CastClauseList,
+  type CastHandler,
+  callClauses,
+  castClauses,
+  type InfoClauseList,
+  type InfoHandler,
+  infoClauses,
+  type ServerClausesOptions,
+} from './match/server-clauses.js';
 export { MAX_BUCKETS, QuantileSketch, type SketchData } from './windows/sketch.js';
 export {
   WindowAggregator,
