@@ -3,8 +3,12 @@
  * queue, deadlines and cancellation, batching, final frames matched to callers by id, heartbeats,
  * drain, and the failure of everything in flight when the worker process ends.
  */
-import { type ActorSystem, isStarweaveError, type Logger, StarweaveError } from '@starweave/actors';
-import type { RequestCompleted } from '../telemetry.js';
+import {
+  type ActorSystem,
+  isStarweaveError,
+  type Logger,
+  type StarweaveError,
+} from '@starweave/actors';
 import type {
   HandlerInfo,
   NodeFrame,
@@ -15,10 +19,25 @@ import type {
 } from '../transport/index.js';
 import { Batcher } from './batcher.js';
 import { ChunkStream } from './chunk-stream.js';
+import { HeartbeatMonitor } from './heartbeat-monitor.js';
 import { checkRequestTimeout, type ResolvedWorkerOptions } from './options.js';
 import { PendingRequest } from './pending-request.js';
 import { remoteError } from './remote-error.js';
+import {
+  abortedBeforeError,
+  abortedError,
+  deadlineError,
+  handlerNotFoundError,
+  notRunningError,
+  overloadedError,
+  sendError,
+  stoppedError,
+  workerExitError,
+  wrongModeError,
+} from './request-errors.js';
+import { RequestEvents } from './request-events.js';
 import type { RequestTarget } from './targets.js';
+import { WaitQueue } from './wait-queue.js';
 
 /** Options of one request. */
 export interface RequestOptions {
@@ -53,8 +72,6 @@ export interface WorkerCounters {
 // with a remote worker that may still run requests of an earlier session.
 let nextRequestId = 1;
 
-const OVERLOAD_LOG_INTERVAL_MS = 1000;
-
 /** The requests of one worker process, between the callers and its transport. */
 export class WorkerCore implements RequestTarget {
   readonly kind = 'worker';
@@ -75,18 +92,15 @@ export class WorkerCore implements RequestTarget {
 
   private readonly logger: Logger;
   private readonly requests = new Map<number, PendingRequest>();
-  private waiting: PendingRequest[] = [];
-  private waitingHead = 0;
+  private readonly waiting = new WaitQueue();
   private queued = 0;
   private inFlight = 0;
   private readonly batchers = new Map<string, Batcher | null>();
-  private pingSeq = 0;
-  private pingSentAt: number | undefined;
+  private readonly heartbeats: HeartbeatMonitor;
+  private readonly events: RequestEvents;
   private killReason: string | undefined;
   private stopRequested = false;
   private idleWaiters: Array<() => void> = [];
-  private lastOverloadLog = Number.NEGATIVE_INFINITY;
-  private overloadsSinceLog = 0;
 
   constructor(
     readonly transport: WorkerTransport,
@@ -96,6 +110,8 @@ export class WorkerCore implements RequestTarget {
     this.logger = options.logger ?? system.logger;
     this.name = transport.workerName;
     this.handlers = new Map((transport.hello?.handlers ?? []).map((info) => [info.name, info]));
+    this.heartbeats = new HeartbeatMonitor(options.heartbeatTimeoutMs);
+    this.events = new RequestEvents(this.name, this.logger, system);
     transport.on('frame', (frame) => this.onFrame(frame));
     transport.on('channelError', (error) => this.onChannelError(error));
     transport.on('exit', (exit) => this.onExit(exit));
@@ -176,16 +192,8 @@ export class WorkerCore implements RequestTarget {
     if (this.inFlight >= this.options.maxInFlight && this.queued >= this.options.maxQueued) {
       this.counters.failed++;
       this.counters.overloaded++;
-      this.logOverload();
-      reject(
-        new StarweaveError(
-          'ERR_OVERLOADED',
-          `Python worker ${JSON.stringify(this.name)} is overloaded: ${this.inFlight} requests ` +
-            `are in flight and ${this.queued} wait, the maximum of ${this.options.maxQueued}. ` +
-            'Retry later, add workers or raise maxInFlight or maxQueued.',
-          { details: { worker: this.name, handler, inFlight: this.inFlight, queued: this.queued } },
-        ),
-      );
+      this.events.overloaded(this.inFlight, this.queued);
+      reject(overloadedError(this.name, handler, this.inFlight, this.queued));
       return undefined;
     }
 
@@ -213,43 +221,16 @@ export class WorkerCore implements RequestTarget {
     options: RequestOptions,
     streaming: boolean,
   ): StarweaveError | undefined {
-    if (this.status !== 'running') {
-      return new StarweaveError(
-        'ERR_NOCONNECTION',
-        `Python worker ${JSON.stringify(this.name)} is ${this.status === 'draining' ? 'shutting down' : 'stopped'} ` +
-          'and takes no new requests. Send to another worker or to a pool.',
-        { details: { worker: this.name, handler, status: this.status } },
-      );
-    }
+    if (this.status !== 'running') return notRunningError(this.name, handler, this.status);
     const info = this.handlers.get(handler);
     if (info === undefined) {
-      const offered = [...this.handlers.keys()].sort().join(', ') || 'no handlers';
-      const error = new StarweaveError(
-        'ERR_NOT_FOUND',
-        `handler ${JSON.stringify(handler)} is not found on Python worker ${JSON.stringify(this.name)}, ` +
-          `which offers ${offered}. Check the name, or add the module that defines it to handlers.`,
-        { details: { worker: this.name, handler, offered: [...this.handlers.keys()] } },
-      );
-      this.logFailure(handler, undefined, error);
+      const error = handlerNotFoundError(this.name, handler, [...this.handlers.keys()]);
+      this.events.failed(handler, undefined, error);
       return error;
     }
-    if (info.stream !== streaming) {
-      const use = info.stream ? 'stream()' : 'call()';
-      return new StarweaveError(
-        'ERR_INVALID_ARGUMENT',
-        `handler ${JSON.stringify(handler)} ${info.stream ? 'streams its results' : 'returns one result'}; use ${use} for it.`,
-        { details: { worker: this.name, handler } },
-      );
-    }
+    if (info.stream !== streaming) return wrongModeError(this.name, handler, info.stream);
     if (options.signal?.aborted) {
-      return new StarweaveError(
-        'ERR_CANCELLED',
-        `the request to ${JSON.stringify(handler)} was cancelled before it was sent.`,
-        {
-          cause: options.signal.reason,
-          details: { worker: this.name, handler },
-        },
-      );
+      return abortedBeforeError(this.name, handler, options.signal.reason);
     }
     return undefined;
   }
@@ -268,16 +249,10 @@ export class WorkerCore implements RequestTarget {
       this.inFlight < this.options.maxInFlight &&
       this.status !== 'stopped'
     ) {
-      const entry = this.waiting[this.waitingHead]!;
-      this.waiting[this.waitingHead] = undefined as unknown as PendingRequest;
-      this.waitingHead++;
-      if (entry.state !== 'queued') continue;
+      const entry = this.waiting.shift();
+      if (entry === undefined) return;
       this.queued--;
       this.admit(entry);
-    }
-    if (this.waitingHead > 1024 && this.waitingHead * 2 > this.waiting.length) {
-      this.waiting = this.waiting.slice(this.waitingHead);
-      this.waitingHead = 0;
     }
   }
 
@@ -354,19 +329,8 @@ export class WorkerCore implements RequestTarget {
 
   private failSend(entry: PendingRequest, error: unknown): void {
     if (!isStarweaveError(error)) throw error;
-    const failure =
-      error.code === 'ERR_NOCONNECTION'
-        ? error
-        : new StarweaveError(
-            error.code,
-            `cannot send the request to handler ${JSON.stringify(entry.handler)} on Python worker ` +
-              `${JSON.stringify(this.name)}: ${error.message}`,
-            {
-              cause: error,
-              details: { ...error.details, worker: this.name, handler: entry.handler },
-            },
-          );
-    this.logFailure(entry.handler, entry.id, failure);
+    const failure = sendError(this.name, entry, error);
+    this.events.failed(entry.handler, entry.id, failure);
     this.settleError(entry, failure);
   }
 
@@ -408,7 +372,7 @@ export class WorkerCore implements RequestTarget {
         return;
       }
       case 'heartbeat':
-        if (frame.seq === this.pingSeq) this.pingSentAt = undefined;
+        this.heartbeats.replied(frame.seq);
         return;
       default:
         return;
@@ -422,7 +386,7 @@ export class WorkerCore implements RequestTarget {
       return;
     }
     const error = remoteError(frame, this.name, entry.handler);
-    this.logFailure(entry.handler, entry.id, error);
+    this.events.failed(entry.handler, entry.id, error);
     this.settleError(entry, error);
   }
 
@@ -470,7 +434,7 @@ export class WorkerCore implements RequestTarget {
   private settleValue(entry: PendingRequest, value: unknown): void {
     if (!this.finish(entry)) return;
     this.counters.completed++;
-    this.emitCompleted(entry, undefined);
+    this.events.completed(entry, undefined);
     if (entry.stream !== undefined) entry.stream.end();
     else entry.resolve(value);
   }
@@ -478,7 +442,7 @@ export class WorkerCore implements RequestTarget {
   private settleError(entry: PendingRequest, error: StarweaveError): void {
     if (!this.finish(entry)) return;
     this.counters.failed++;
-    this.emitCompleted(entry, error);
+    this.events.completed(entry, error);
     if (entry.stream !== undefined) entry.stream.fail(error);
     else entry.reject(error);
   }
@@ -486,20 +450,8 @@ export class WorkerCore implements RequestTarget {
   private expire(entry: PendingRequest, timeoutMs: number): void {
     entry.timer = undefined;
     const sent = entry.state === 'sent';
-    const where =
-      entry.state === 'queued'
-        ? 'waiting for an in-flight slot'
-        : sent
-          ? 'in flight'
-          : 'waiting for its batch';
-    const error = new StarweaveError(
-      'ERR_DEADLINE',
-      `request ${entry.id} to handler ${JSON.stringify(entry.handler)} on Python worker ` +
-        `${JSON.stringify(this.name)} passed its deadline of ${timeoutMs} ms while ${where}. ` +
-        'Raise timeoutMs or make the handler faster.',
-      { details: { worker: this.name, handler: entry.handler, id: entry.id, timeoutMs } },
-    );
-    this.logFailure(entry.handler, entry.id, error);
+    const error = deadlineError(this.name, entry, timeoutMs);
+    this.events.failed(entry.handler, entry.id, error);
     // NOTE: the in-flight slot is free from here on, although a handler that ignores the
     // cancel keeps its Python thread until it returns; the worker's --threads bounds those.
     this.settleError(entry, error);
@@ -508,12 +460,7 @@ export class WorkerCore implements RequestTarget {
 
   private abort(entry: PendingRequest, reason: unknown): void {
     const sent = entry.state === 'sent';
-    const error = new StarweaveError(
-      'ERR_CANCELLED',
-      `request ${entry.id} to handler ${JSON.stringify(entry.handler)} on Python worker ` +
-        `${JSON.stringify(this.name)} was cancelled through its AbortSignal.`,
-      { cause: reason, details: { worker: this.name, handler: entry.handler, id: entry.id } },
-    );
+    const error = abortedError(this.name, entry, reason);
     this.settleError(entry, error);
     if (sent) this.sendQuietly({ type: 'cancel', id: entry.id });
   }
@@ -532,8 +479,7 @@ export class WorkerCore implements RequestTarget {
       this.settleError(entry, error);
       count++;
     }
-    this.waiting = [];
-    this.waitingHead = 0;
+    this.waiting.clear();
     return count;
   }
 
@@ -545,21 +491,18 @@ export class WorkerCore implements RequestTarget {
    */
   heartbeat(): void {
     if (this.status === 'stopped') return;
-    const now = this.system.clock.now();
-    const sentAt = this.pingSentAt;
-    if (sentAt !== undefined && now - sentAt >= this.options.heartbeatTimeoutMs) {
+    const action = this.heartbeats.tick(this.system.clock.now());
+    if (action === 'ping') {
+      this.sendQuietly({ type: 'heartbeat', seq: this.heartbeats.seq });
+    } else if (action === 'overdue') {
       // Input that waited while the event loop was busy is read first, so a long synchronous
       // task in Node does not make a healthy worker look hung.
+      const sentAt = this.heartbeats.sentAt;
       setImmediate(() => {
-        if (this.pingSentAt !== sentAt || this.status === 'stopped') return;
-        this.killHung(this.system.clock.now() - sentAt);
+        if (this.heartbeats.sentAt !== sentAt || this.status === 'stopped') return;
+        this.killHung(this.system.clock.now() - sentAt!);
       });
-      return;
     }
-    if (sentAt !== undefined) return;
-    this.pingSeq++;
-    this.pingSentAt = now;
-    this.sendQuietly({ type: 'heartbeat', seq: this.pingSeq });
   }
 
   private killHung(silentMs: number): void {
@@ -578,25 +521,7 @@ export class WorkerCore implements RequestTarget {
   private onExit(exit: WorkerExit): void {
     const requested = this.stopRequested;
     this.status = 'stopped';
-    const how = exit.signal
-      ? `was killed by ${exit.signal}`
-      : exit.code === null
-        ? 'lost its connection'
-        : `exited with status ${exit.code}`;
-    const why = this.killReason === undefined ? '' : ` after ${this.killReason}`;
-    const error = new StarweaveError(
-      'ERR_NOCONNECTION',
-      `Python worker ${JSON.stringify(this.name)} ${how}${why}, so the requests in flight on it failed.`,
-      {
-        details: {
-          worker: this.name,
-          osPid: this.transport.osPid,
-          code: exit.code,
-          signal: exit.signal,
-          reason: this.killReason,
-        },
-      },
-    );
+    const error = workerExitError(this.name, this.transport.osPid, exit, this.killReason);
     const failed = this.failAll(error);
     if (requested) return;
     this.logger.log('error', 'bridge.worker_lost', {
@@ -650,53 +575,8 @@ export class WorkerCore implements RequestTarget {
     if (this.status === 'stopped') return;
     this.stopRequested = true;
     this.status = 'stopped';
-    this.failAll(
-      new StarweaveError(
-        'ERR_NOCONNECTION',
-        `Python worker ${JSON.stringify(this.name)} stopped (${reason}) before it answered.`,
-        { details: { worker: this.name, reason } },
-      ),
-    );
+    this.failAll(stoppedError(this.name, reason));
     this.transport.kill('SIGKILL');
-  }
-
-  // ---- logs and telemetry ----
-
-  private logFailure(handler: string, id: number | undefined, error: StarweaveError): void {
-    this.logger.log('warn', 'bridge.request_failed', {
-      worker: this.name,
-      handler,
-      id,
-      code: error.code,
-      errorType: error.details?.errorType,
-      message: error.message,
-    });
-  }
-
-  private logOverload(): void {
-    this.overloadsSinceLog++;
-    const now = this.system.clock.now();
-    if (now - this.lastOverloadLog < OVERLOAD_LOG_INTERVAL_MS) return;
-    this.logger.log('warn', 'bridge.overloaded', {
-      worker: this.name,
-      rejected: this.overloadsSinceLog,
-      inFlight: this.inFlight,
-      queued: this.queued,
-    });
-    this.lastOverloadLog = now;
-    this.overloadsSinceLog = 0;
-  }
-
-  private emitCompleted(entry: PendingRequest, error: StarweaveError | undefined): void {
-    if (this.system.telemetry.listenerCount('bridge.request_completed') === 0) return;
-    const event: RequestCompleted = {
-      worker: this.name,
-      handler: entry.handler,
-      id: entry.id,
-      durationMs: this.system.clock.now() - entry.startedAt,
-      code: error?.code,
-    };
-    this.system.emitEvent('bridge.request_completed', event);
   }
 }
 
