@@ -3,7 +3,7 @@
  * unanswered for the heartbeat timeout means the worker is hung.
  */
 
-/** What a heartbeat tick should do. */
+/** The action of one heartbeat tick. */
 export type HeartbeatAction = 'ping' | 'wait' | 'overdue';
 
 /** Tracks pings to one worker. */

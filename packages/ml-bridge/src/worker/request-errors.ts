@@ -1,6 +1,6 @@
 /**
- * The errors a caller of a worker receives when the Node side fails its request: each names
- * the worker, the handler and the request, says what happened and what to do.
+ * The errors a caller of a worker receives when the Node side fails its request. Each names
+ * the worker, the handler and the request, states what happened and what to do.
  */
 import { StarweaveError } from '@starweave/actors';
 import type { WorkerExit } from '../transport/index.js';
@@ -122,7 +122,7 @@ export function abortedError(
   );
 }
 
-/** ERR_NOCONNECTION: the worker process ended; `killReason` says why Node killed it. */
+/** ERR_NOCONNECTION: the worker process ended; `killReason` is why Node killed it, if it did. */
 export function workerExitError(
   worker: string,
   osPid: number | undefined,

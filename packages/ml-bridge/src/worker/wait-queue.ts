@@ -1,7 +1,7 @@
 /**
  * The requests waiting for an in-flight slot, oldest first. A request that leaves early
  * (cancelled, or past its deadline) stays in the array and is skipped when its turn comes, so
- * leaving costs nothing; the array is compacted as its head advances.
+ * leaving costs nothing. The array is compacted as its head advances.
  */
 import type { PendingRequest } from './pending-request.js';
 
