@@ -36,3 +36,13 @@ export type {
   PersistentStartOptions,
   PersistentState,
 } from './process/persistent-spec.js';
+export {
+  PgCheckpointStore,
+  type PgCheckpointStoreOptions,
+} from './checkpoint/pg-checkpoint-store.js';
+export {
+  DEFAULT_PIPELINE_ID,
+  SqliteCheckpointStore,
+  type SqliteCheckpointStoreOptions,
+} from './checkpoint/sqlite-checkpoint-store.js';
+export { MAX_CHECKPOINT_NAME_LENGTH } from './checkpoint/checkpoint-checks.js';
