@@ -255,18 +255,15 @@ export class Proc implements ProcessContext, Runnable {
 
   private suspend(promise: PromiseLike<unknown>): void {
     this.suspended = true;
-    this.system.noteMayRun(this, true);
     promise.then(
       () => {
         if (!this.alive) return;
         this.suspended = false;
-        this.system.noteMayRun(this, false);
         if (this.mailbox !== null && this.mailbox.length > 0) this.system.scheduler.enqueue(this);
       },
       (error: unknown) => {
         if (!this.alive) return;
         this.suspended = false;
-        this.system.noteMayRun(this, false);
         this.system.crash(this, error);
       },
     );

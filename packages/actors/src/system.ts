@@ -125,8 +125,8 @@ export class ActorSystem {
   private nextRef = 0;
   private interceptor: SendInterceptor | null = null;
   private readonly signals: Signal[] = [];
-  // Processes whose code may run between awaits: the async ones and the suspended callback
-  // ones. isIdle looks only at these, so a system of idle callback processes answers at once.
+  // The async processes, the only ones whose code may run between awaits. isIdle looks only
+  // at these, so a system of idle callback processes answers at once.
   private readonly mayRun = new Set<Proc>();
   private readonly downCallbacks: Array<() => void> = [];
   private draining = false;
@@ -760,12 +760,6 @@ export class ActorSystem {
       if (proc.busy()) return false;
     }
     return true;
-  }
-
-  /** @internal Notes whether a callback process is suspended on a promise, for isIdle. */
-  noteMayRun(proc: Proc, suspended: boolean): void {
-    if (suspended) this.mayRun.add(proc);
-    else this.mayRun.delete(proc);
   }
 
   // ---- introspection ----
