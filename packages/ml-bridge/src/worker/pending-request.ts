@@ -23,7 +23,7 @@ export class PendingRequest {
   constructor(
     readonly id: number,
     readonly handler: string,
-    readonly payload: unknown,
+    public payload: unknown,
     /** The deadline in epoch milliseconds (wall-clock time, as the worker reads it), or null. */
     readonly deadline: number | null,
     readonly resolve: (value: unknown) => void,

@@ -291,6 +291,8 @@ export class WorkerCore implements RequestTarget {
         deadline: entry.deadline,
       });
       entry.state = 'sent';
+      // The frame holds its own copy, so a large payload need not live until the answer.
+      entry.payload = undefined;
     } catch (error) {
       this.failSend(entry, error);
     }
@@ -311,7 +313,10 @@ export class WorkerCore implements RequestTarget {
         deadline,
       });
       this.counters.batches++;
-      for (const entry of batch) entry.state = 'sent';
+      for (const entry of batch) {
+        entry.state = 'sent';
+        entry.payload = undefined;
+      }
     } catch (error) {
       const encoding =
         isStarweaveError(error, 'ERR_ENCODE') || isStarweaveError(error, 'ERR_FRAME_TOO_LARGE');
