@@ -93,8 +93,9 @@ for (const [name, workers] of [
 
 if (only.includes('bridge')) {
   const flights: Flight[] = [];
-  for await (const chunk of source.read({ limit: Math.min(limit, 1_000_000) }))
-    flights.push(...chunk);
+  for await (const chunk of source.read({ limit: Math.min(limit, 1_000_000) })) {
+    for (const flight of chunk) flights.push(flight);
+  }
   peakRss = 0;
   const result = await bridgeThroughput(flights, out, {
     workers: 2,

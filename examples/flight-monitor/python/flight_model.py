@@ -71,13 +71,13 @@ def _encode(codes, known, values, default):
 
 
 def _features(columns, model):
-    """Build the design matrix: one-hot hour and weekday, scaled log distance, encodings."""
+    """Build the design matrix for training: one-hot hour and weekday, the scaled log distance,
+    and the airport encodings."""
     rows = len(columns["hour"])
     features = np.zeros((rows, 24 + 7 + 3), dtype=np.float64)
     features[np.arange(rows), np.clip(columns["hour"], 0, 23)] = 1.0
     features[np.arange(rows), 24 + np.clip(columns["weekday"], 0, 6)] = 1.0
-    distance = np.log1p(np.maximum(columns["distance"], 0.0))
-    features[:, 31] = (distance - model["distance_mean"]) / model["distance_std"]
+    features[:, 31] = _scaled_distance(columns, model)
     prior = float(model["prior_logit"])
     features[:, 32] = _encode(columns["origin"], model["origin_codes"], model["origin_logits"], prior)
     features[:, 33] = _encode(
@@ -86,9 +86,24 @@ def _features(columns, model):
     return features
 
 
-def _probabilities(features, model):
-    # A row-wise sum of products gives each flight the same score whatever batch it came in.
-    z = (features * model["coefficients"]).sum(axis=1) + float(model["intercept"])
+def _scaled_distance(columns, model):
+    distance = np.log1p(np.maximum(columns["distance"], 0.0))
+    return (distance - model["distance_mean"]) / model["distance_std"]
+
+
+def _probabilities(columns, model):
+    """Score flights without building the design matrix: a one-hot column times its weight is
+    that weight looked up by index. Every flight gets the same sequence of operations, so its
+    score does not depend on the batch it came in."""
+    weights = model["coefficients"]
+    prior = float(model["prior_logit"])
+    z = weights[np.clip(columns["hour"], 0, 23)] + weights[24 + np.clip(columns["weekday"], 0, 6)]
+    z += weights[31] * _scaled_distance(columns, model)
+    z += weights[32] * _encode(columns["origin"], model["origin_codes"], model["origin_logits"], prior)
+    z += weights[33] * _encode(
+        columns["destination"], model["destination_codes"], model["destination_logits"], prior
+    )
+    z += float(model["intercept"])
     return 1.0 / (1.0 + np.exp(-z))
 
 
@@ -146,7 +161,7 @@ def train_delay_model(payload):
     np.savez(temporary, **model)
     os.replace(temporary, path)
 
-    scores = _probabilities(features, model)
+    scores = _probabilities(columns, model)
     return {
         "rows": int(len(labels)),
         "delayedShare": prior,
@@ -169,6 +184,6 @@ def predict_delay(payloads):
     model = _load(paths.pop())
     parts = [_columns(payload) for payload in payloads]
     columns = {name: np.concatenate([part[name] for part in parts]) for name in COLUMNS}
-    scores = _probabilities(_features(columns, model), model)
+    scores = _probabilities(columns, model)
     bounds = np.cumsum([len(part["hour"]) for part in parts])[:-1]
     return list(np.split(scores, bounds))

@@ -21,7 +21,9 @@ export async function parquetHead(
 ): Promise<{ flights: Flight[]; source: FlightSource }> {
   const source = await openParquetFlights();
   const flights: Flight[] = [];
-  for await (const chunk of source.read({ limit: count })) flights.push(...chunk);
+  for await (const chunk of source.read({ limit: count })) {
+    for (const flight of chunk) flights.push(flight);
+  }
   return { flights, source };
 }
 

@@ -50,7 +50,9 @@ describe('openParquetFlights', () => {
     const from = 272_000;
     const to = 273_500;
     const flights = [];
-    for await (const chunk of parquet.read({ fromOffset: from, limit: to })) flights.push(...chunk);
+    for await (const chunk of parquet.read({ fromOffset: from, limit: to })) {
+      for (const flight of chunk) flights.push(flight);
+    }
     expect(flights).toEqual(await hyparquetRows(from, to));
   });
 
