@@ -72,6 +72,25 @@ export {
   infoClauses,
   type ServerClausesOptions,
 } from './match/server-clauses.js';
+export type { CepStageOptions, CepStageOutput, CepStageState } from './stage/cep-stage.js';
+export * as CepStage from './stage/cep-stage.js';
+export type { DetectorConfig, DetectorStats } from './stage/detector-set.js';
+export type { DetectorStageOptions, DetectorStageState } from './stage/detector-stage.js';
+export * as DetectorStage from './stage/detector-stage.js';
+export type {
+  EngineStageState,
+  PatternStageChildOptions,
+  PatternStageOptions,
+} from './stage/engine-stage.js';
+export type { LateOutput } from './stage/late-output.js';
+export type { StageEngine } from './stage/stage-engine.js';
+export { isWatermark, Watermark } from './stage/watermark.js';
+export type {
+  WindowStageOptions,
+  WindowStageOutput,
+  WindowStageState,
+} from './stage/window-stage.js';
+export * as WindowStage from './stage/window-stage.js';
 export { MAX_BUCKETS, QuantileSketch, type SketchData } from './windows/sketch.js';
 export {
   WindowAggregator,
