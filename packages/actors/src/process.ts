@@ -388,7 +388,9 @@ export class Proc implements ProcessContext, Runnable {
   }
 
   send(dest: Dest, message: unknown): void {
-    this.ensureAlive('send');
+    // The check is spelled out here rather than through ensureAlive, one call fewer on the
+    // path that runs before V8 optimizes it.
+    if (!this.alive) this.ensureAlive('send');
     this.system.sendFrom(this, dest, message);
   }
 

@@ -237,8 +237,8 @@ export class ActorSystem {
     // The common case, a plain message to a live pid with no interceptor, is kept small so
     // that V8 inlines it into the sender; everything else takes the full path.
     if (dest instanceof Pid && this.interceptor === null && !(message instanceof CallReply)) {
-      const target = this.procOf(dest);
-      if (target !== undefined) {
+      const target = boundProcess(dest) as Proc | undefined;
+      if (target !== undefined && target.system === this) {
         target.deliver(message);
         return;
       }
