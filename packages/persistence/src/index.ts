@@ -46,3 +46,13 @@ export {
   type SqliteCheckpointStoreOptions,
 } from './checkpoint/sqlite-checkpoint-store.js';
 export { MAX_CHECKPOINT_NAME_LENGTH } from './checkpoint/checkpoint-checks.js';
+export {
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_POLL_INTERVAL_MS,
+  type EventsByTagOptions,
+} from './stage/events-by-tag-options.js';
+export * as EventsByTagProducer from './stage/events-by-tag-producer.js';
+export type { EventsByTagState, ProducerOffsets } from './stage/events-by-tag-spec.js';
+export type { OffsetStore } from './stage/offset-store.js';
+export { PgOffsetStore, type PgOffsetStoreOptions } from './stage/pg-offset-store.js';
+export { SqliteOffsetStore, type SqliteOffsetStoreOptions } from './stage/sqlite-offset-store.js';

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 export interface CheckpointFixture {
   /**
    * Opens a store of `pipelineId` (default `'default'`) on this fixture's storage. A store
-   * opened later for the same pipeline sees what earlier ones wrote.
+   * opened later for the same pipeline reads what earlier ones wrote.
    */
   open(pipelineId?: string): Promise<CheckpointStore>;
   /** Closes every store opened here and removes the storage. */
