@@ -53,7 +53,7 @@ export interface CepStageOptions<E, B extends object = NoBindings> extends Patte
   maxPartialMatchesPerKey?: number;
   /** The policy for a key at the cap: `'dropOldest'` (the default) or `'rejectNew'`. */
   overflow?: OverflowPolicy;
-  /** Where events behind the watermark go. Default `'count'`. */
+  /** The route of events behind the watermark. Default `'count'`. */
   late?: LateOutput;
   /**
    * Arrival time without `timestamp` only: advances the engine to the clock's time every
@@ -63,7 +63,7 @@ export interface CepStageOptions<E, B extends object = NoBindings> extends Patte
   tickMs?: number;
 }
 
-/** What a CEP stage emits: matches, timed-out partial matches and, with `late: 'emit'`, late events. */
+/** An event a CEP stage emits: a match, a timed-out partial match or, with `late: 'emit'`, a late event. */
 export type CepStageOutput<E, B> = CepOutput<E, B>;
 
 /** The state of a CEP stage process. */

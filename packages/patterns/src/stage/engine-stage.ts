@@ -1,8 +1,8 @@
 /**
- * One producer-consumer stage implementation for every pattern engine: it feeds the incoming
- * events to the engine, sends the engine's outputs downstream, routes late events, follows
- * watermark markers and clock ticks, flushes the engine when its input ends, and saves and
- * restores the engine's state at checkpoints.
+ * One producer-consumer stage implementation for every pattern engine. It feeds the incoming
+ * events to the engine and sends the engine's outputs downstream, routing late events apart.
+ * It follows watermark markers and clock ticks, flushes the engine when its input ends, and
+ * saves and restores the engine's state at checkpoints.
  */
 import {
   type Caller,
@@ -51,7 +51,7 @@ export interface PatternStageOptions {
 /** The supervision settings that `childSpec` of a pattern stage adds to its options. */
 export type PatternStageChildOptions = Omit<StageChildSpec, 'id' | 'start'>;
 
-/** How one kind of pattern stage builds and labels its engine. */
+/** The parts that set one kind of pattern stage apart: its label, snapshot format and engine. */
 export interface EngineStageDefinition<In, Out> {
   /** The stage's label in crash reports and log events, such as `'CepStage'`. */
   label: string;

@@ -1,6 +1,6 @@
 /**
- * Where a stage sends events that arrive behind its watermark: nowhere (they are only
- * counted), downstream with the other outputs, or to a process as a side output.
+ * The routes for events that arrive behind a stage's watermark: a counter only, downstream with
+ * the other outputs, or a process that receives them as a side output.
  */
 import { type Dest, invalidArgument, Pid } from '@starweave/actors';
 

@@ -61,7 +61,7 @@ export interface WindowStageOptions<E> extends PatternStageOptions {
   percentiles?: readonly number[];
   /** Relative accuracy of the percentiles (default 0.01). */
   relativeAccuracy?: number;
-  /** Where events that no open window takes go. Default `'count'`. */
+  /** The route of events that no open window takes. Default `'count'`. */
   late?: LateOutput;
   /**
    * Arrival time only: advances the watermark to the clock's time every `tickMs`, so that
@@ -70,7 +70,7 @@ export interface WindowStageOptions<E> extends PatternStageOptions {
   tickMs?: number;
 }
 
-/** What a window stage emits: window results and, with `late: 'emit'`, late events. */
+/** An event a window stage emits: a window result or, with `late: 'emit'`, a late event. */
 export type WindowStageOutput<E> = WindowOutput<E>;
 
 /** The state of a window stage process. */

@@ -1,7 +1,7 @@
 /**
- * Tests of CepStage in real pipelines: the outputs equal matchAll's, the end of the input
- * closes windows, late events go where the late option says, watermarks come from events,
- * markers, calls or clock ticks, and invalid options fail in the caller.
+ * Tests of CepStage in real pipelines: the outputs equal matchAll's, and the end of the input
+ * closes windows. Late events follow the late option, watermarks come from events, markers,
+ * calls or clock ticks, and invalid options fail in the caller.
  */
 import { decodeVersioned, encodeVersioned, VirtualClock } from '@starweave/actors';
 import {
