@@ -136,17 +136,16 @@ export function persistentServer<S, A, C, E, R>(
         ? (result.reply as (state: S) => R)(next.state)
         : result.reply;
 
+    const replies = from !== undefined && result.noreply !== true;
     if (result.stop !== undefined) {
       // No message follows a stop, so a due snapshot is saved before the process exits.
       if (snapshotDue(record.seq, next.seq)) next = await saveSnapshot(next, self);
-      return from === undefined
-        ? { stop: result.stop, state: next }
-        : { stop: result.stop, reply, state: next };
+      return replies
+        ? { stop: result.stop, reply, state: next }
+        : { stop: result.stop, state: next };
     }
     const more = snapshotDue(record.seq, next.seq) ? { continue: SAVE_SNAPSHOT } : {};
-    return from === undefined
-      ? { noreply: true, state: next, ...more }
-      : { reply, state: next, ...more };
+    return replies ? { reply, state: next, ...more } : { noreply: true, state: next, ...more };
   }
 
   /** Saves a snapshot of `record`. A failure is logged and leaves the process running. */
@@ -193,9 +192,9 @@ function checkResult<S, E, R>(label: string, result: unknown): CommandResult<S, 
     );
   };
   if (result === null || typeof result !== 'object') {
-    return fail('the result', 'an object { persist?, reply?, thenRun?, stop? }', result);
+    return fail('the result', 'an object { persist?, reply?, noreply?, thenRun?, stop? }', result);
   }
-  const { persist, thenRun, stop } = result as Record<string, unknown>;
+  const { persist, thenRun, stop, noreply } = result as Record<string, unknown>;
   if (persist !== undefined && !Array.isArray(persist)) {
     fail('persist', 'an array of events', persist);
   }
@@ -203,6 +202,10 @@ function checkResult<S, E, R>(label: string, result: unknown): CommandResult<S, 
     fail('thenRun', 'a function', thenRun);
   }
   if (stop !== undefined && !isReason(stop)) fail('stop', 'an exit reason', stop);
+  if (noreply !== undefined && noreply !== true) fail('noreply', 'true or undefined', noreply);
+  if (noreply === true && 'reply' in result) {
+    fail('both reply and noreply', 'one of them', (result as { reply: unknown }).reply);
+  }
   return result as CommandResult<S, E, R>;
 }
 

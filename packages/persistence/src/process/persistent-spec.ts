@@ -40,6 +40,11 @@ export interface CommandResult<S, E, R> {
    */
   reply?: R | ((state: S) => R);
   /**
+   * Sends no reply now: the command replies later with `GenServer.reply(self, context.from,
+   * value)`, for example once other work is done. Not allowed together with `reply`.
+   */
+  noreply?: true;
+  /**
    * Runs after the events are stored and applied, before the reply: side effects go here. The
    * name is not `then`, because an object with a `then` method is a thenable, which `await`
    * and async functions would call.

@@ -6,6 +6,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ActorSystem,
+  GenServer,
   isStarweaveError,
   MemoryLogger,
   type Pid,
@@ -268,6 +269,54 @@ describe('PersistentProcess.call', () => {
     expect(await PersistentProcess.call(system, pid, { type: 'close' })).toBe(3);
     expect(await exited).toBe('normal');
     expect(await journal.highestSeq('account-ada')).toBe(2);
+  });
+
+  it('replies later through GenServer.reply after noreply', async () => {
+    const spec = accountSpec();
+    const pid = await PersistentProcess.startLink(
+      system,
+      {
+        ...spec,
+        handleCommand: (command, account, context) => {
+          if (command.type !== 'deposit') return spec.handleCommand(command, account, context);
+          return {
+            persist: [{ type: 'deposited' as const, id: command.id, amount: command.amount }],
+            noreply: true as const,
+            thenRun: (next: Account, after: PersistentProcess.CommandContext) => {
+              GenServer.reply(after.self, after.from!, { later: next.balance, seq: after.seq });
+            },
+          };
+        },
+      },
+      'ada',
+      { journal },
+    );
+
+    const reply = await PersistentProcess.call(system, pid, {
+      type: 'deposit',
+      id: 'a',
+      amount: 6,
+    });
+
+    expect(reply).toEqual({ later: 6, seq: 1 });
+    expect(await journal.highestSeq('account-ada')).toBe(1);
+  });
+
+  it('crashes with ERR_BAD_RETURN for both reply and noreply', async () => {
+    const pid = await PersistentProcess.startLink(
+      system,
+      { ...accountSpec(), handleCommand: () => ({ reply: 1, noreply: true as const }) },
+      'ada',
+      { journal },
+    );
+    const exited = exitReason(pid);
+
+    const error = await PersistentProcess.call(system, pid, { type: 'balance' }).catch(
+      (thrown: unknown) => thrown,
+    );
+
+    expect(isStarweaveError(error, 'ERR_CALL_EXIT')).toBe(true);
+    expect(isStarweaveError(await exited, 'ERR_BAD_RETURN')).toBe(true);
   });
 
   it('crashes with ERR_BAD_RETURN when handleCommand returns no object', async () => {
