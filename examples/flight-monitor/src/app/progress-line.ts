@@ -19,13 +19,21 @@ export function progressPrinter(stream: NodeJS.WriteStream) {
   return {
     print(progress: Progress): void {
       const { metrics, elapsedMs } = progress;
+      // The rate since the last line, or since the first record (model training comes before).
+      const since = previous ?? {
+        at: elapsedMs - (performance.now() - metrics.firstSentAt),
+        processed: 0,
+      };
       const rate =
-        previous === null
-          ? metrics.processed / (elapsedMs / 1000)
-          : ((metrics.processed - previous.processed) * 1000) / (elapsedMs - previous.at);
-      previous = { at: elapsedMs, processed: metrics.processed };
+        metrics.firstSentAt === 0
+          ? 0
+          : ((metrics.processed - since.processed) * 1000) / Math.max(1, elapsedMs - since.at);
+      if (metrics.firstSentAt !== 0) previous = { at: elapsedMs, processed: metrics.processed };
       // Lag: event time between the newest record sent and the newest period journaled.
-      const lagHours = Math.max(0, metrics.emittedTime - metrics.processedTime) / 3_600_000;
+      const lagHours =
+        metrics.processedTime === 0
+          ? 0
+          : Math.max(0, metrics.emittedTime - metrics.processedTime) / 3_600_000;
       const parts = [
         `read ${compact(metrics.emitted)}/${compact(progress.limit)}`,
         `journaled ${compact(metrics.processed)}`,

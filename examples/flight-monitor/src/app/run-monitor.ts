@@ -35,7 +35,7 @@ export interface RunOptions {
   readonly out: string;
   /** Seeds a chaos monkey that kills stages, Python workers and the store writer. */
   readonly chaos?: number | null;
-  /** Time between chaos kills, in milliseconds. Default 800. */
+  /** Time between chaos kills, in milliseconds. Default 2000. */
   readonly chaosIntervalMs?: number;
   /** Kills after which the chaos monkey stops. Default 8. */
   readonly chaosMaxKills?: number;
@@ -185,7 +185,7 @@ export async function runMonitor(options: RunOptions): Promise<RunResult> {
         ? null
         : chaosMonkey(system, {
             seed: chaos,
-            intervalMs: options.chaosIntervalMs ?? 800,
+            intervalMs: options.chaosIntervalMs ?? 2000,
             maxKills: options.chaosMaxKills ?? 8,
             targets: () => chaosTargets(system, partitions, workers, chaosKinds),
           });

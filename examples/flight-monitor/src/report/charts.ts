@@ -66,8 +66,10 @@ export function delayByHourChart(
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
       text: 'Hourly mean arrival delay at the busiest origin airports',
-      subtitle:
-        'Red points: hours the EWMA z-score detector flagged (z >= 3 above the moving mean)',
+      subtitle: [
+        `Hours with at least ${HOURLY.minFlights} departures. Red points: hours that the EWMA z-score`,
+        `detector flagged (z >= ${HOURLY.threshold} above the airport's moving mean of hourly means).`,
+      ],
     },
     data: { values },
     facet: { row: { field: 'airport', type: 'nominal', sort: [...airports], title: null } },
