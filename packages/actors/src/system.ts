@@ -126,7 +126,7 @@ export class ActorSystem {
   private interceptor: SendInterceptor | null = null;
   private readonly signals: Signal[] = [];
   // The async processes, the only ones whose code may run between awaits. isIdle looks only
-  // at these, so a system of idle callback processes answers at once.
+  // at these, so it returns at once for a system of idle callback processes.
   private readonly mayRun = new Set<Proc>();
   private readonly downCallbacks: Array<() => void> = [];
   private draining = false;
@@ -234,8 +234,8 @@ export class ActorSystem {
 
   /** @internal */
   sendFrom(sender: Proc, dest: Dest, message: unknown): void {
-    // The common case, a plain message to a live pid with no interceptor, is kept small so
-    // that V8 inlines it into the sender; everything else takes the full path.
+    // The common case is a plain message to a live pid with no interceptor. Its path is kept
+    // small so that V8 inlines it into the sender, and every other case takes the full path.
     if (dest instanceof Pid && this.interceptor === null && !(message instanceof CallReply)) {
       const target = boundProcess(dest) as Proc | undefined;
       if (target !== undefined && target.system === this) {

@@ -99,7 +99,7 @@ describe('DeadlineQueue.cancel', () => {
 describe('DeadlineQueue on the real clock', () => {
   const timeouts = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout');
 
-  it('lets go of the event loop when no deadline is live, and takes it back for the next', () => {
+  it('unrefs its timer while no deadline is live', () => {
     const queue = new DeadlineQueue(realClock);
     const before = timeouts().length;
 
