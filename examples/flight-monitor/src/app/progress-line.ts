@@ -29,6 +29,7 @@ export function progressPrinter(stream: NodeJS.WriteStream) {
           ? 0
           : ((metrics.processed - since.processed) * 1000) / Math.max(1, elapsedMs - since.at);
       if (metrics.firstSentAt !== 0) previous = { at: elapsedMs, processed: metrics.processed };
+
       // Lag: event time between the newest record sent and the newest period journaled.
       const lagHours =
         metrics.processedTime === 0
@@ -46,6 +47,7 @@ export function progressPrinter(stream: NodeJS.WriteStream) {
       if (metrics.behindScheduleMs > 0) {
         parts.push(`behind schedule ${(metrics.behindScheduleMs / 60_000).toFixed(0)} min`);
       }
+
       const line = parts.join(' | ');
       if (inPlace) {
         stream.write(`\r${line}\u001b[K`);

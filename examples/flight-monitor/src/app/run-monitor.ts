@@ -31,6 +31,8 @@ export interface RunOptions {
   /** Python workers that score flights; 0 runs without scoring. Default 0. */
   readonly workers?: number;
   readonly store?: StoreKind;
+  /** The PostgreSQL schema with `store: 'postgres'`. Default `flight_monitor`. */
+  readonly schema?: string;
   /** The output folder (the SQLite file and the model go there). */
   readonly out: string;
   /** Seeds a chaos monkey that kills stages, Python workers and the store writer. */
@@ -114,6 +116,7 @@ export async function runMonitor(options: RunOptions): Promise<RunResult> {
     kind: options.store ?? 'sqlite',
     out: options.out,
     fresh: true,
+    ...(options.schema === undefined ? {} : { schema: options.schema }),
     logger,
   });
   // A message here can carry thousands of flights, and a reduction counts a message whatever
