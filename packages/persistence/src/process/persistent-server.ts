@@ -100,33 +100,9 @@ export function persistentServer<S, A, C, E, R>(
       await spec.handleCommand(command, record.state, context),
     );
 
-    let next = record;
-    const events = result.persist ?? [];
-    if (events.length > 0) {
-      const inputs: EventInput[] = events.map((event) => ({
-        payload: event,
-        ...(spec.tagsOf === undefined ? {} : { tags: spec.tagsOf(event) }),
-      }));
-      let seq: number;
-      try {
-        seq = await stores.journal.append(record.persistenceId, inputs, record.seq);
-      } catch (error) {
-        // Nothing was acknowledged: the caller gets ERR_CALL_EXIT with this reason, and a
-        // restart recovers the state from what the journal holds.
-        self.system.logger.log('error', 'persistence.persist_failed', {
-          pid: self.pid,
-          label,
-          persistenceId: record.persistenceId,
-          expectedSeq: record.seq,
-          events: events.length,
-          reason: error,
-        });
-        return { stop: asError(error), state: record };
-      }
-      let state = record.state;
-      for (const event of events) state = spec.applyEvent(state, event);
-      next = { ...record, seq, state };
-    }
+    const persisted = await persist(record, result.persist ?? [], self);
+    if ('stop' in persisted) return persisted;
+    let next = persisted;
 
     if (result.thenRun !== undefined) {
       await result.thenRun(next.state, { ...context, seq: next.seq });
@@ -146,6 +122,41 @@ export function persistentServer<S, A, C, E, R>(
     }
     const more = snapshotDue(record.seq, next.seq) ? { continue: SAVE_SNAPSHOT } : {};
     return replies ? { reply, state: next, ...more } : { noreply: true, state: next, ...more };
+  }
+
+  /**
+   * Appends `events` after `record.seq`, then folds them into the state. A failed append
+   * returns the stop result that ends the process with the store's error.
+   */
+  async function persist(
+    record: PersistentState<S>,
+    events: readonly E[],
+    self: ProcessContext,
+  ): Promise<PersistentState<S> | { stop: Error; state: PersistentState<S> }> {
+    if (events.length === 0) return record;
+    const inputs: EventInput[] = events.map((event) => ({
+      payload: event,
+      ...(spec.tagsOf === undefined ? {} : { tags: spec.tagsOf(event) }),
+    }));
+    let seq: number;
+    try {
+      seq = await stores.journal.append(record.persistenceId, inputs, record.seq);
+    } catch (error) {
+      // Nothing was acknowledged: the caller gets ERR_CALL_EXIT with this reason, and a
+      // restart recovers the state from what the journal contains.
+      self.system.logger.log('error', 'persistence.persist_failed', {
+        pid: self.pid,
+        label,
+        persistenceId: record.persistenceId,
+        expectedSeq: record.seq,
+        events: events.length,
+        reason: error,
+      });
+      return { stop: asError(error), state: record };
+    }
+    let state = record.state;
+    for (const event of events) state = spec.applyEvent(state, event);
+    return { ...record, seq, state };
   }
 
   /** Saves a snapshot of `record`. A failure is logged and leaves the process running. */
