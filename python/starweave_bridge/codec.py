@@ -36,6 +36,7 @@ DEFAULT_MAX_DEPTH = 512
 _INT64_MIN = -(2**63)
 _UINT64_MAX = 2**64 - 1
 _PLAIN = (str, float, bool, type(None), bytes)
+_PLAIN_SET = frozenset(_PLAIN)
 
 
 def _pack(value):
@@ -61,7 +62,9 @@ class Codec:
         Raises ``EncodeError`` naming the path of a part the format cannot carry, and
         ``FrameTooLargeError`` when the bytes exceed ``max_bytes``.
         """
-        prepared = self.prepare(value)
+        # A value with nothing to replace is packed as it is: the same bytes, without
+        # rebuilding every container on the way.
+        prepared = value if _is_plain(value, self.max_depth) else self.prepare(value)
         try:
             data = _pack(prepared)
         except (TypeError, ValueError, OverflowError) as error:
@@ -249,6 +252,33 @@ class Codec:
                 f"{WIRE_FORMAT_VERSION}. Upgrade starweave_bridge to read newer data."
             )
         return self.decode(memoryview(data)[2:])
+
+
+def _is_plain(value, depth):
+    """Return True when ``value`` is a tree of exact dicts with str keys, lists, tuples and
+    plain scalars, at most ``depth`` containers deep: what ``prepare`` returns unchanged."""
+    kind = type(value)
+    if kind in _PLAIN_SET:
+        return True
+    if kind is int:
+        return _INT64_MIN <= value <= _UINT64_MAX
+    if depth <= 0:
+        # Deeper than allowed, or a cycle: ``prepare`` says which.
+        return False
+    depth -= 1
+    if kind is dict:
+        for key, item in value.items():
+            if type(key) is not str:
+                return False
+            if type(item) not in _PLAIN_SET and not _is_plain(item, depth):
+                return False
+        return True
+    if kind is list or kind is tuple:
+        for item in value:
+            if type(item) not in _PLAIN_SET and not _is_plain(item, depth):
+                return False
+        return True
+    return False
 
 
 def _numpy_scalar(value, path):

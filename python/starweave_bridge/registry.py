@@ -19,6 +19,7 @@ class HandlerSpec:
     max_batch_size: int | None = None
     stream: bool = False
     takes_context: bool = False
+    inline: bool = False
 
     def describe(self):
         """Return the handler's entry in the ``hello`` frame."""
@@ -36,12 +37,17 @@ class HandlerSpec:
         return self.function(argument)
 
 
-def handler(name=None, *, batch=False, max_batch_size=None, stream=None):
+def handler(name=None, *, batch=False, max_batch_size=None, stream=None, inline=False):
     """Mark a function as a bridge handler offered under ``name`` (default: its own name).
 
     The function takes the payload, or a list of payloads when ``batch`` is true (and then
     returns a list of as many results), plus an optional second parameter for the request
     context. A generator function is a streaming handler: each value it yields is one chunk.
+
+    ``inline=True`` declares a plain handler short (microseconds to a few milliseconds): the
+    worker then runs it on the thread that reads frames, which saves a thread hand-over per
+    request. Its deadline is still answered on time, but no other frame, not even a cancel of
+    it, is read until it returns, so leave long or blocking handlers on the handler threads.
 
     Example::
 
@@ -60,6 +66,12 @@ def handler(name=None, *, batch=False, max_batch_size=None, stream=None):
         is_stream = inspect.isgeneratorfunction(function) if stream is None else bool(stream)
         if is_stream and batch:
             raise ValueError(f"handler {name or function.__name__!r} cannot both batch and stream")
+        if inline and (is_stream or batch):
+            raise ValueError(
+                f"handler {name or function.__name__!r} cannot be inline and "
+                f"{'stream' if is_stream else 'batch'}: only plain handlers run inline; drop "
+                "inline=True"
+            )
         spec = HandlerSpec(
             name=name or function.__name__,
             function=function,
@@ -67,6 +79,7 @@ def handler(name=None, *, batch=False, max_batch_size=None, stream=None):
             max_batch_size=max_batch_size,
             stream=is_stream,
             takes_context=_takes_context(function),
+            inline=bool(inline),
         )
         setattr(function, _SPEC_ATTRIBUTE, spec)
         return function

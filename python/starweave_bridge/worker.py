@@ -1,19 +1,20 @@
-"""The worker loop: handshake, then read frames, hand requests to a thread pool, and handle
-heartbeats, cancels and shutdown (docs/bridge-protocol.md)."""
+"""The worker loop: handshake, then read frames, hand requests to the handler threads (or run
+``inline`` handlers at once), and handle heartbeats, cancels and shutdown
+(docs/bridge-protocol.md)."""
 
 import logging
 import os
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 from .channel import ChannelCorrupt, OversizedFrame
 from .codec import WIRE_FORMAT_VERSION
 from .context import RequestContext
 from .errors import ProtocolError
 from .frames import PROTOCOL_VERSION, error_frame
+from .handler_threads import HandlerThreads
 from .inflight import InFlight, Task, deadline_error_frame
-from .logs import handler_logger, log_event, now_ms
+from .logs import log_event, now_ms
 from .requests import check_request
 from .runner import run_task
 
@@ -38,7 +39,8 @@ class Worker:
         self.name = name or f"python-{os.getpid()}"
         self.heartbeat_ms = heartbeat_ms
         self.inflight = InFlight(channel)
-        self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="handler")
+        inflight = self.inflight
+        self._threads = HandlerThreads(threads, lambda task: run_task(task, inflight))
         self._stopping = threading.Event()
 
     # Lifecycle --------------------------------------------------------------------------------
@@ -190,10 +192,16 @@ class Worker:
             return
 
         spec = self.registry.get(name)
-        context = RequestContext(name, ids, deadline, handler_logger(name, self.channel))
+        context = RequestContext(name, ids, deadline, self.channel)
         task = Task(spec, list(ids), list(payloads), context)
         self.inflight.add(task)
-        self._executor.submit(run_task, task, self.inflight)
+        if spec.inline:
+            # Declared short: running it here saves the hand-over to a handler thread. The
+            # watchdog thread still answers its deadline on time; frames that arrive meanwhile,
+            # a cancel of this request among them, wait until it returns.
+            run_task(task, self.inflight)
+        else:
+            self._threads.submit(task)
 
     def _refusal(self, name, ids, batch_frame):
         """Return (code, error type, message) when the request cannot run, else None."""
@@ -246,5 +254,5 @@ class Worker:
             time.sleep(0.01)
         cancelled = self.inflight.give_up_all("the worker shut down before the request finished")
         self.inflight.send_safely({"type": "shutdown", "cancelled": cancelled})
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        self._threads.shutdown()
         return EXIT_OK

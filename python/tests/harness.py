@@ -59,7 +59,9 @@ class Worker:
         self.inbox = queue.Queue()
         self._stash = []
         command = [sys.executable, "-m", "starweave_bridge", "--handlers", handlers, *args]
-        env = {**os.environ, "PYTHONPATH": str(PYTHON_ROOT)}
+        # The tests folder too, for handler modules written for the tests.
+        path = os.pathsep.join((str(PYTHON_ROOT), str(Path(__file__).resolve().parent)))
+        env = {**os.environ, "PYTHONPATH": path}
         self._zmq = None
         if zmq_endpoint:
             self._zmq_context = zmq.Context()
