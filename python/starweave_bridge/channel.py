@@ -96,17 +96,13 @@ class PipeChannel(Channel):
         return self._parse(body)
 
     def _read_exactly(self, length):
-        buffer = bytearray(length)
-        view = memoryview(buffer)
-        filled = 0
-        while filled < length:
-            count = self._reader.readinto(view[filled:])
-            if not count:
-                if filled == 0:
-                    return None
-                raise ChannelCorrupt(f"end of file after {filled} of {length} bytes")
-            filled += count
-        return buffer
+        # A buffered read of n bytes returns fewer only at end of file.
+        data = self._reader.read(length)
+        if len(data) < length:
+            if not data:
+                return None
+            raise ChannelCorrupt(f"end of file after {len(data)} of {length} bytes")
+        return data
 
     def _discard(self, length):
         remaining = length
