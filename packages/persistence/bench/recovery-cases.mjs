@@ -219,16 +219,17 @@ export function plainPgRecovery({ events, snapshotAt, rounds = 1 }) {
       await client.connect();
       const start = process.hrtime.bigint();
       const snapshot = await client.query({
-        text: `SELECT seq::float8 AS seq, payload FROM ${schema}.snapshots
+        text: `SELECT seq::float8 AS snapshot_seq, payload FROM ${schema}.snapshots
                WHERE persistence_id = $1 ORDER BY seq DESC LIMIT 1`,
         values: [PERSISTENCE_ID],
       });
       const row = snapshot.rows[0];
       const state = row === undefined ? { sum: 0, count: 0 } : unpack(row.payload);
-      let after = row?.seq ?? 0;
+      let after = row?.snapshot_seq ?? 0;
       for (;;) {
         const page = await client.query({
-          text: `SELECT seq::float8, payload FROM ${schema}.journal
+          // The cast gets its own name, so that ORDER BY seq sorts by the indexed column.
+          text: `SELECT seq::float8 AS page_seq, payload FROM ${schema}.journal
                  WHERE persistence_id = $1 AND seq > $2 ORDER BY seq LIMIT 10000`,
           values: [PERSISTENCE_ID, after],
           rowMode: 'array',
