@@ -3,6 +3,7 @@ the codec's plain-value shortcut, each checked against the behaviour it must kee
 
 import datetime
 import enum
+import struct
 import threading
 import time
 
@@ -172,3 +173,24 @@ def test_inline_handler_past_its_deadline_is_answered_on_time(start_worker):
     assert worker.call("inline_thread", 5, request_id=2)["result"]["payload"] == 5
     with pytest.raises(TimeoutError):
         worker.receive_until(lambda f: f.get("id") == 1, timeout=0.5)
+
+
+@pytest.mark.parametrize("frame", [
+    {"type": "request", "id": 3, "handler": "echo", "payload": 1, "deadline": True},
+    {"type": "request", "id": 3, "handler": "echo", "payload": 1, "deadline": "soon"},
+    {"type": "request", "id": True, "handler": "echo", "payload": 1},
+])
+def test_request_that_leaves_the_short_path_is_still_a_protocol_error(worker, frame):
+    worker.send(frame)
+    assert worker.receive()["code"] == "ERR_PROTOCOL"
+    assert worker.call("echo", 2, request_id=4)["result"] == 2
+
+
+def test_frame_cut_short_by_end_of_file_is_reported(worker):
+    body = worker.codec.encode({"type": "request", "id": 1, "handler": "echo", "payload": 1})
+    worker.send_raw(struct.pack(">I", len(body)) + body[:3])
+    worker._writer.close()
+    frame = worker.receive()
+    assert frame["code"] == "ERR_DECODE"
+    assert f"after 3 of {len(body)} bytes" in frame["message"]
+    assert worker.wait() != 0
