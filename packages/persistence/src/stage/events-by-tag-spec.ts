@@ -23,6 +23,12 @@ export interface EventsByTagState {
   pollTimer: Ref | null;
   /** Whether a poll without delay is in the mailbox, because the last read filled its batch. */
   pollQueued: boolean;
+  /**
+   * The open read of the journal, kept while it may have more events, so that the next read
+   * continues its page instead of querying again. It holds no database cursor: the journal
+   * reads each page with a query of its own.
+   */
+  cursor: AsyncIterator<PersistedEvent> | null;
 }
 
 /** The reply of an acknowledgement: the committed offset, or why it was not committed. */
@@ -66,9 +72,14 @@ export function eventsByTagSpec<P = unknown>(
     const wanted = Math.min(next.demand, batchSize);
     const events: PersistedEvent<P>[] = [];
     try {
-      for await (const event of journal.eventsByTag<P>(tag, next.offset)) {
-        events.push(event);
-        if (events.length >= wanted) break;
+      next.cursor ??= journal.eventsByTag(tag, next.offset)[Symbol.asyncIterator]();
+      while (events.length < wanted) {
+        const step = await next.cursor.next();
+        if (step.done === true) {
+          next.cursor = null;
+          break;
+        }
+        events.push(step.value as PersistedEvent<P>);
       }
     } catch (error) {
       // The stage exits with this error; a restart resumes from the committed offset.
@@ -187,6 +198,7 @@ export function eventsByTagSpec<P = unknown>(
     },
     snapshotState: (state): OffsetSnapshot => ({ offset: state.offset }),
     restoreState: (snapshot: OffsetSnapshot, state) => {
+      // A fresh state drops the cursor, which would go on from the offset that init loaded.
       const restored = initialState(snapshot.offset);
       return { ...restored, demand: state.demand };
     },
@@ -201,6 +213,7 @@ function initialState(offset: number): EventsByTagState {
     pollGeneration: 0,
     pollTimer: null,
     pollQueued: false,
+    cursor: null,
   };
 }
 

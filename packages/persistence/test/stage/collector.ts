@@ -16,6 +16,8 @@ export interface CollectorOptions {
   ackEvery?: number;
   /** The subscription's maxDemand. Default 10. */
   maxDemand?: number;
+  /** Where each start of the consumer records the length of `received` at that moment. */
+  starts?: number[];
 }
 
 /** Returns the consumer spec. */
@@ -23,10 +25,13 @@ export function collector(options: CollectorOptions): ConsumerSpec<number, void,
   const maxDemand = options.maxDemand ?? 10;
   return {
     type: 'consumer',
-    init: () => ({
-      state: 0,
-      subscribeTo: [{ to: options.producer, maxDemand, minDemand: Math.floor(maxDemand / 2) }],
-    }),
+    init: () => {
+      options.starts?.push(options.received.length);
+      return {
+        state: 0,
+        subscribeTo: [{ to: options.producer, maxDemand, minDemand: Math.floor(maxDemand / 2) }],
+      };
+    },
     handleEvents: async (events, _from, batches, self) => {
       for (const event of events) options.received.push(event.ordering);
       const count = batches + 1;
