@@ -14,7 +14,7 @@ from .errors import ProtocolError
 from .frames import PROTOCOL_VERSION, error_frame
 from .handler_threads import HandlerThreads
 from .inflight import InFlight, Task, deadline_error_frame
-from .logs import log_event, now_ms
+from .logs import handler_logger, log_event, now_ms
 from .requests import check_request
 from .runner import run_task
 
@@ -61,6 +61,10 @@ class Worker:
         if status is not None:
             return status
 
+        # Contexts make their logger on first use; attach the log frame sender now, so that
+        # records of a handler's logger reach Node even before any context asked for it.
+        for name in self.registry.names():
+            handler_logger(name, self.channel)
         log_event(logging.INFO, "bridge.started", worker=self.name,
                   handlers=",".join(self.registry.names()),
                   max_frame_bytes=self.channel.max_frame_bytes)

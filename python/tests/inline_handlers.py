@@ -1,5 +1,6 @@
 """Handlers declared ``inline=True``, for the tests of running a handler on the reading thread."""
 
+import logging
 import threading
 import time
 
@@ -23,3 +24,10 @@ def inline_busy(payload):
 def pooled_thread(payload):
     """Return the name of the thread that runs a handler not declared inline."""
     return threading.current_thread().name
+
+
+@handler("log_by_name")
+def log_by_name(payload):
+    """Log through the handler's named logger without touching the context."""
+    logging.getLogger("starweave_bridge.handlers.log_by_name").info("named %s", payload)
+    return True

@@ -194,3 +194,12 @@ def test_frame_cut_short_by_end_of_file_is_reported(worker):
     assert frame["code"] == "ERR_DECODE"
     assert f"after 3 of {len(body)} bytes" in frame["message"]
     assert worker.wait() != 0
+
+
+def test_records_of_a_handler_logger_travel_before_any_context_asks_for_it(start_worker):
+    worker = start_worker("--heartbeat-ms", "0", handlers=INLINE)
+    worker.handshake()
+    worker.request(1, "log_by_name", 7)
+    frame = worker.receive_until(lambda f: f["type"] == "log")
+    assert frame["message"] == "named 7"
+    assert worker.answer(1)["result"] is True
