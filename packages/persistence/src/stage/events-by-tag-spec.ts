@@ -25,8 +25,8 @@ export interface EventsByTagState {
   pollQueued: boolean;
   /**
    * The open read of the journal, kept while it may have more events, so that the next read
-   * continues its page instead of querying again. It holds no database cursor: the journal
-   * reads each page with a query of its own.
+   * continues its page instead of querying again. No database cursor stays open, because the
+   * journal reads each page with a query of its own.
    */
   cursor: AsyncIterator<PersistedEvent> | null;
 }
@@ -69,11 +69,11 @@ export function eventsByTagSpec<P = unknown>(
     }
     if (next.demand === 0) return { state: next };
 
-    const wanted = Math.min(next.demand, batchSize);
+    const limit = Math.min(next.demand, batchSize);
     const events: PersistedEvent<P>[] = [];
     try {
       next.cursor ??= journal.eventsByTag(tag, next.offset)[Symbol.asyncIterator]();
-      while (events.length < wanted) {
+      while (events.length < limit) {
         const step = await next.cursor.next();
         if (step.done === true) {
           next.cursor = null;
@@ -95,7 +95,7 @@ export function eventsByTagSpec<P = unknown>(
 
     next.demand -= events.length;
     if (events.length > 0) next.offset = events[events.length - 1]!.ordering;
-    if (next.demand > 0) schedulePoll(next, self, events.length === wanted);
+    if (next.demand > 0) schedulePoll(next, self, events.length === limit);
     return { events, state: next };
   }
 
