@@ -1,14 +1,14 @@
 /**
- * The scoring bridge alone: Python workers run `predict_delay` on batches of flights that
+ * The scoring bridge alone: a pool of Python workers runs `predict_delay` on batches of flights that
  * several callers send at once, so that dynamic batching joins them.
  */
 import { join } from 'node:path';
 import { ActorSystem, silentLogger } from '@starweave/actors';
-import { call, PythonWorker } from '@starweave/ml-bridge';
+import { call, WorkerPool } from '@starweave/ml-bridge';
 import { mainThreadCpuMs } from '../src/app/thread-cpu.js';
 import type { Flight } from '../src/data/flight.js';
 import { DELAYED_OVER_MINUTES } from '../src/detect/calibration.js';
-import { HANDLER_PATH, workerName } from '../src/scoring/delay-model.js';
+import { HANDLER_PATH } from '../src/scoring/delay-model.js';
 import { featureColumns } from '../src/scoring/features.js';
 
 /** Options of {@link bridgeThroughput}. */
@@ -31,19 +31,20 @@ export async function bridgeThroughput(
   const system = new ActorSystem({ logger: silentLogger });
   const path = join(out, 'bench-model.npz');
   try {
-    for (let index = 0; index < options.workers; index++) {
-      await PythonWorker.startLink(system, {
-        name: workerName(index),
+    const pool = await WorkerPool.startLink(system, {
+      name: 'bench-pool',
+      size: options.workers,
+      worker: {
         handlers: ['flight_model'],
         handlerPaths: [HANDLER_PATH],
         threads: 2,
         batchByHandler: { predict_delay: { maxBatchSize: options.maxBatchSize, maxWaitMs: 2 } },
         defaultTimeoutMs: 120_000,
-      });
-    }
+      },
+    });
     const training = flights.slice(0, 100_000);
     const delayed = Int8Array.from(training, (f) => (f.delay > DELAYED_OVER_MINUTES ? 1 : 0));
-    await call(system, workerName(0), 'train_delay_model', {
+    await call(system, pool, 'train_delay_model', {
       ...featureColumns(training),
       delayed,
       path,
@@ -52,15 +53,14 @@ export async function bridgeThroughput(
     let next = 0;
     const cpu = mainThreadCpuMs();
     const started = performance.now();
-    const caller = async (index: number) => {
-      const worker = workerName(index % options.workers);
+    const caller = async () => {
       while (next < flights.length) {
         const batch = flights.slice(next, next + options.batch);
         next += batch.length;
-        await call(system, worker, 'predict_delay', { ...featureColumns(batch), path });
+        await call(system, pool, 'predict_delay', { ...featureColumns(batch), path });
       }
     };
-    await Promise.all(Array.from({ length: options.callers }, (_, index) => caller(index)));
+    await Promise.all(Array.from({ length: options.callers }, () => caller()));
     const usedMs = mainThreadCpuMs() - cpu;
     return {
       flights: flights.length,

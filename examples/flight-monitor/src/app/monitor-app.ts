@@ -5,7 +5,7 @@
  * ```
  * flight-monitor          oneForOne
  * ├── store-writer        journals results, skipping what a replay wrote before
- * ├── python-workers      oneForOne: python-0 .. python-(W-1)   (with scoring)
+ * ├── python-workers      a worker pool: python-0 .. python-(W-1)   (with scoring)
  * ├── delay-model         trains the model at start             (with scoring)
  * └── processing          restForOne
  *     ├── checkpoints     the checkpoint coordinator
@@ -26,7 +26,7 @@ import { SinkStage } from '../pipeline/sink-stage.js';
 import { SourceStage } from '../pipeline/source-stage.js';
 import {
   modelChildSpec,
-  partitionScorer,
+  poolScorer,
   type ScoringOptions,
   workersChildSpec,
 } from '../scoring/delay-model.js';
@@ -122,14 +122,14 @@ function processingChildren(config: MonitorConfig): ChildSpec[] {
 
 function pipelineChildren(config: MonitorConfig, store: CheckpointStore): ChildSpec[] {
   const checkpoint = (stageId: string) => ({ store, stageId, coordinator: CHECKPOINTS });
+  const scorer =
+    config.scoring === null
+      ? null
+      : poolScorer(config.system, config.scoring, () => {
+          config.metrics.scoringRetries += 1;
+        });
   const airports = Array.from({ length: config.partitions }, (_, partition) => {
     const name = airportStageName(partition);
-    const scorer =
-      config.scoring === null
-        ? null
-        : partitionScorer(config.system, config.scoring, partition, () => {
-            config.metrics.scoringRetries += 1;
-          });
     return GenStage.childSpec(
       name,
       AirportStage,

@@ -11,7 +11,7 @@ import type { FlightSource } from '../data/flight-source.js';
 import { airportStageName } from '../pipeline/airport-stage.js';
 import { RunMetrics } from '../pipeline/run-metrics.js';
 import type { RunTotals } from '../pipeline/run-totals.js';
-import { type TrainingReport, trainingReport, workerName } from '../scoring/delay-model.js';
+import { type TrainingReport, trainingReport } from '../scoring/delay-model.js';
 import { type MonitorStore, openStore, type StoreKind } from '../store/open-store.js';
 import { readResults, type StoredResults } from '../store/read-results.js';
 import { STORE_WRITER } from '../store/store-writer.js';
@@ -89,6 +89,8 @@ export interface RunResult {
   readonly restarts: Record<string, number>;
   /** The chaos monkey's kills. */
   readonly kills: readonly ChaosKill[];
+  /** The victims of the kills, in order: a registered name, or `python worker` and its pid. */
+  readonly victims: readonly string[];
   /** Events that a stage buffer dropped (must be 0: a drop loses data). */
   readonly droppedEvents: number;
   /** Journal writes skipped because a replay had made them before. */
@@ -109,6 +111,8 @@ export async function runMonitor(options: RunOptions): Promise<RunResult> {
   const partitions = options.partitions ?? 4;
   const workers = options.workers ?? 0;
   const chaos = options.chaos ?? null;
+  // Victims without a registered name (the pool's workers), described for the summary.
+  const unnamed = new Map<string, string>();
   const chaosKinds = new Set<ChaosTarget>(
     options.chaosTargets ?? ['stages', 'store-writer', 'python-workers'],
   );
@@ -190,7 +194,7 @@ export async function runMonitor(options: RunOptions): Promise<RunResult> {
             seed: chaos,
             intervalMs: options.chaosIntervalMs ?? 2000,
             maxKills: options.chaosMaxKills ?? 8,
-            targets: () => chaosTargets(system, partitions, workers, chaosKinds),
+            targets: () => chaosTargets(system, partitions, workers, chaosKinds, unnamed),
           });
     const restartCount = () => Object.values(restarts).reduce((sum, n) => sum + n, 0);
     const ticker =
@@ -231,6 +235,9 @@ export async function runMonitor(options: RunOptions): Promise<RunResult> {
       pipelineCpuMs,
       restarts,
       kills: monkey?.kills ?? [],
+      victims: (monkey?.kills ?? []).map(
+        (kill) => kill.name ?? unnamed.get(String(kill.pid)) ?? String(kill.pid),
+      ),
       droppedEvents,
       skippedWrites: metrics.skippedWrites,
       scoringRetries: metrics.scoringRetries,
@@ -253,6 +260,7 @@ function chaosTargets(
   partitions: number,
   workers: number,
   kinds: ReadonlySet<ChaosTarget>,
+  unnamed: Map<string, string>,
 ): Pid[] {
   const names: string[] = [];
   if (kinds.has('stages')) {
@@ -263,8 +271,16 @@ function chaosTargets(
     );
   }
   if (kinds.has('store-writer')) names.push(STORE_WRITER);
-  if (kinds.has('python-workers')) {
-    names.push(...Array.from({ length: workers }, (_, index) => workerName(index)));
+  const pids = names
+    .map((name) => system.whereis(name))
+    .filter((pid): pid is Pid => pid !== undefined);
+  // The pool does not register its workers; they are the processes of the PythonWorker behaviour.
+  if (kinds.has('python-workers') && workers > 0) {
+    for (const pid of system.processes()) {
+      if (system.processInfo(pid)?.label !== 'PythonWorker') continue;
+      unnamed.set(String(pid), `python worker ${pid}`);
+      pids.push(pid);
+    }
   }
-  return names.map((name) => system.whereis(name)).filter((pid): pid is Pid => pid !== undefined);
+  return pids;
 }

@@ -28,9 +28,7 @@ export function printSummary(
   ];
 
   if (result.kills.length > 0) {
-    lines.push(
-      `  chaos kills      ${result.kills.map((kill) => kill.name ?? String(kill.pid)).join(', ')}`,
-    );
+    lines.push(`  chaos kills      ${result.victims.join(', ')}`);
     lines.push(
       `  replayed writes  ${n(result.skippedWrites)} skipped (already journaled before a restart)`,
     );

@@ -93,12 +93,7 @@ function page(
     ['wall time from start', `${(result.wallMs / 1000).toFixed(1)} s`],
     ['peak resident memory', `${Math.round(result.peakRssBytes / 2 ** 20)} MiB`],
     ['restarts', describeRestarts(result.restarts)],
-    [
-      'chaos kills',
-      result.kills.length === 0
-        ? 'none'
-        : result.kills.map((kill) => kill.name ?? String(kill.pid)).join(', '),
-    ],
+    ['chaos kills', result.kills.length === 0 ? 'none' : result.victims.join(', ')],
     ['journal writes skipped on replay', String(result.skippedWrites)],
     ['store', result.storeLocation],
   ];

@@ -6,9 +6,8 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { type Caller, GenServer, isStarweaveError, type ProcessContext } from '@starweave/actors';
-import { call, PythonWorker } from '@starweave/ml-bridge';
+import { call, type PythonWorkerOptions, WorkerPool } from '@starweave/ml-bridge';
 import type { ChildSpec } from '@starweave/supervision';
-import { Supervisor } from '@starweave/supervision';
 import type { Flight } from '../data/flight.js';
 import type { FlightSource } from '../data/flight-source.js';
 import { DELAYED_OVER_MINUTES, TRAINING_END } from '../detect/calibration.js';
@@ -21,10 +20,14 @@ export const HANDLER_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', 
 /** The registered name of the model GenServer. */
 export const DELAY_MODEL = 'delay-model';
 
-/** Returns the registered name of Python worker `index`. */
-export function workerName(index: number): string {
-  return `python-${index}`;
-}
+/** The registered name of the pool of Python workers. */
+export const WORKER_POOL = 'python-workers';
+
+/**
+ * The label of the pool's one model version; the pool names its workers' child ids after it
+ * (`python-0`, `python-1`, ...).
+ */
+const POOL_VERSION = 'python';
 
 /** The statistics that training returns. */
 export interface TrainingReport {
@@ -51,34 +54,34 @@ export interface ScoringOptions {
   readonly maxWaitMs: number;
 }
 
-/** Returns the child spec of the supervisor of the Python workers. */
+/**
+ * Returns the child spec of the worker pool: `workers` Python workers under the pool's
+ * supervisor, each request routed to the least loaded one.
+ */
 export function workersChildSpec(options: ScoringOptions): ChildSpec {
-  const workers = Array.from({ length: options.workers }, (_, index) =>
-    PythonWorker.childSpec({
-      name: workerName(index),
-      handlers: ['flight_model'],
-      handlerPaths: [HANDLER_PATH],
-      ...(options.python === undefined ? {} : { python: options.python }),
-      threads: 2,
-      maxInFlight: 16,
-      batchByHandler: {
-        predict_delay: { maxBatchSize: options.maxBatchSize, maxWaitMs: options.maxWaitMs },
-      },
-      // Training on half a million flights takes seconds; scoring a batch much less.
-      defaultTimeoutMs: 120_000,
-    }),
-  );
-  return {
-    id: 'python-workers',
-    type: 'supervisor',
-    start: (ctx) =>
-      Supervisor.startLink(ctx, workers, {
-        name: 'python-workers',
-        strategy: 'oneForOne',
-        maxRestarts: 10,
-        maxSeconds: 10,
-      }),
+  const worker: PythonWorkerOptions = {
+    handlers: ['flight_model'],
+    handlerPaths: [HANDLER_PATH],
+    ...(options.python === undefined ? {} : { python: options.python }),
+    threads: 2,
+    maxInFlight: 16,
+    batchByHandler: {
+      predict_delay: { maxBatchSize: options.maxBatchSize, maxWaitMs: options.maxWaitMs },
+    },
+    // Training on half a million flights takes seconds; scoring a batch much less.
+    defaultTimeoutMs: 120_000,
   };
+  return WorkerPool.childSpec(
+    {
+      name: WORKER_POOL,
+      versions: [{ version: POOL_VERSION, size: options.workers, worker }],
+      maxRestarts: 10,
+      maxSeconds: 10,
+      // Requests wait this long for a worker while the pool restarts one.
+      defaultTimeoutMs: 60_000,
+    },
+    WORKER_POOL,
+  );
 }
 
 type ReportRequest = { type: 'report' };
@@ -120,7 +123,7 @@ async function train(self: ProcessContext, options: ScoringOptions): Promise<Tra
     delayed[i] = flight.delay > DELAYED_OVER_MINUTES ? 1 : 0;
   });
   const payload = { ...featureColumns(flights), delayed, path: options.modelPath };
-  return call<TrainingReport>(self, workerName(0), 'train_delay_model', payload, {
+  return call<TrainingReport>(self, WORKER_POOL, 'train_delay_model', payload, {
     timeoutMs: 300_000,
   });
 }
@@ -132,24 +135,22 @@ const RETRYABLE = new Set(['ERR_NOPROC', 'ERR_NOCONNECTION', 'ERR_OVERLOADED']);
 const RETRY_FOR_MS = 60_000;
 
 /**
- * Returns the scorer of partition `partition`: it sends a batch's flights to one worker
- * (partitions are spread over the workers), where requests of several partitions join one
- * batch call. While the worker is down it retries with back-off, because scoring is a pure
- * function and a Python restart takes seconds; `onRetry` counts the retries.
+ * Returns a scorer for the airport stages: it sends a batch's flights to the pool, where
+ * requests that reach one worker together join one batch call. A request that fails because
+ * its worker died is sent again with back-off, since scoring is a pure function and a Python
+ * restart takes seconds; `onRetry` counts the retries.
  */
-export function partitionScorer(
+export function poolScorer(
   caller: Caller,
-  options: Pick<ScoringOptions, 'workers' | 'modelPath'>,
-  partition: number,
+  options: Pick<ScoringOptions, 'modelPath'>,
   onRetry: () => void = () => {},
 ): Scorer {
-  const worker = workerName(partition % options.workers);
   return async (flights) => {
     const payload = { ...featureColumns(flights), path: options.modelPath };
     const giveUpAt = Date.now() + RETRY_FOR_MS;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await call<Float64Array>(caller, worker, 'predict_delay', payload, {
+        return await call<Float64Array>(caller, WORKER_POOL, 'predict_delay', payload, {
           timeoutMs: 60_000,
         });
       } catch (error) {
