@@ -4,6 +4,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { StarweaveError } from '@starweave/actors';
 import type { StoreKind } from '../store/open-store.js';
 
 /** The demo's options, checked. */
@@ -51,7 +52,7 @@ Options:
   --help           print this text
 `;
 
-/** Parses the command line; throws a RangeError naming the bad option and value. */
+/** Parses the command line; fails with ERR_INVALID_ARGUMENT naming the bad option and value. */
 export function parseOptions(argv: readonly string[]): DemoOptions {
   const { values } = parseArgs({
     args: [...argv],
@@ -70,7 +71,10 @@ export function parseOptions(argv: readonly string[]): DemoOptions {
   });
   const store = values.store ?? 'sqlite';
   if (store !== 'sqlite' && store !== 'postgres') {
-    throw new RangeError(`invalid --store ${JSON.stringify(store)}: expected sqlite or postgres`);
+    throw new StarweaveError(
+      'ERR_INVALID_ARGUMENT',
+      `invalid --store ${JSON.stringify(store)}: expected sqlite or postgres`,
+    );
   }
   return {
     limit: values.limit === undefined ? undefined : integer('--limit', values.limit, 1),
@@ -88,7 +92,8 @@ export function parseOptions(argv: readonly string[]): DemoOptions {
 function integer(option: string, text: string, min: number): number {
   const value = Number(text);
   if (!Number.isSafeInteger(value) || value < min) {
-    throw new RangeError(
+    throw new StarweaveError(
+      'ERR_INVALID_ARGUMENT',
       `invalid ${option} ${JSON.stringify(text)}: expected an integer >= ${min}`,
     );
   }
@@ -98,7 +103,10 @@ function integer(option: string, text: string, min: number): number {
 function positive(option: string, text: string): number {
   const value = Number(text);
   if (!Number.isFinite(value) || value <= 0) {
-    throw new RangeError(`invalid ${option} ${JSON.stringify(text)}: expected a positive number`);
+    throw new StarweaveError(
+      'ERR_INVALID_ARGUMENT',
+      `invalid ${option} ${JSON.stringify(text)}: expected a positive number`,
+    );
   }
   return value;
 }

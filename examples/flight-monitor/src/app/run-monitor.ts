@@ -3,7 +3,14 @@
  * optional seeded chaos monkey kill processes, waits for the sink to journal the last period,
  * stops everything and returns what happened. The command line and the tests both use it.
  */
-import { ActorSystem, formatReason, type Logger, type Pid, silentLogger } from '@starweave/actors';
+import {
+  ActorSystem,
+  formatReason,
+  type Logger,
+  type Pid,
+  StarweaveError,
+  silentLogger,
+} from '@starweave/actors';
 import type { EventsDropped } from '@starweave/stages';
 import { Application, Supervisor, type SupervisorEventFields } from '@starweave/supervision';
 import { type ChaosKill, chaosMonkey } from '@starweave/testing';
@@ -216,8 +223,10 @@ export async function runMonitor(options: RunOptions): Promise<RunResult> {
     monkey?.stop();
     if (ticker !== null) clearInterval(ticker);
     if ('failed' in ended) {
-      throw new Error(
-        `the ${APPLICATION} application stopped before the end of the input: ${formatReason(app.failure?.reason ?? 'shutdown')}`,
+      throw new StarweaveError(
+        'ERR_SHUTDOWN',
+        `the ${APPLICATION} application stopped before the end of the input: ${formatReason(app.failure?.reason ?? 'shutdown')}. See the log for the crash reports.`,
+        { details: { reason: app.failure?.reason } },
       );
     }
     const endedAt = performance.now();

@@ -3,6 +3,7 @@
  * time order), as typed-array columns, so the whole file is never decoded at once.
  */
 import { readFile } from 'node:fs/promises';
+import { StarweaveError } from '@starweave/actors';
 import { type FileMetaData, parquetMetadataAsync } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { datasetPath } from './dataset-path.js';
@@ -162,7 +163,12 @@ export async function openParquetFlights(path = flightsParquetPath()): Promise<P
     const groupRows = Number(group.num_rows);
     const chunkOf = (name: (typeof COLUMNS)[number]) => {
       const chunk = group.columns.find((column) => column.meta_data?.path_in_schema[0] === name);
-      if (chunk === undefined) throw new Error(`Parquet file ${path} has no column ${name}`);
+      if (chunk === undefined) {
+        throw new StarweaveError(
+          'ERR_NOT_FOUND',
+          `Parquet file ${path} has no column ${name}; expected the columns ${COLUMNS.join(', ')}.`,
+        );
+      }
       return chunk;
     };
     const read = <T>(name: (typeof COLUMNS)[number], convert: (raw: unknown) => T) =>

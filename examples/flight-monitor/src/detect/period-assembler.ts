@@ -3,7 +3,7 @@
  * not depend on how many partitions there were: hours sorted by time and airport, alerts in
  * {@link compareAlerts} order, counts summed.
  */
-
+import { StarweaveError } from '@starweave/actors';
 import type { PeriodReport } from './airport-monitor.js';
 import { type Alert, compareAlerts } from './alert.js';
 import { type Calibration, emptyCalibration, mergeCalibration } from './calibration.js';
@@ -46,8 +46,9 @@ export class PeriodAssembler {
       this.pending.set(report.to, reports);
     }
     if (reports[report.partition] !== null) {
-      throw new Error(
-        `partition ${report.partition} reported the period ending ${report.to} twice`,
+      throw new StarweaveError(
+        'ERR_PROTOCOL',
+        `partition ${report.partition} reported the period ending ${report.to} twice; each partition reports each period once, in order.`,
       );
     }
     reports[report.partition] = report;

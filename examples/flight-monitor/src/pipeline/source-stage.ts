@@ -4,7 +4,7 @@
  * the partitions by origin airport. Its offset is saved in checkpoints, so a restarted
  * pipeline resumes reading where the last completed checkpoint was taken.
  */
-import type { ProcessContext } from '@starweave/actors';
+import { type ProcessContext, StarweaveError } from '@starweave/actors';
 import type { MaybePromise, ProducerSpec, StageResult } from '@starweave/stages';
 import { mainThreadCpuMs } from '../app/thread-cpu.js';
 import { HOUR_MS, hourStart } from '../data/flight.js';
@@ -175,8 +175,9 @@ async function loadChunk(state: SourceState): Promise<void> {
   });
   const next = await state.chunks.next();
   if (next.done === true) {
-    throw new RangeError(
-      `the flight source ended at offset ${state.offset}, before the limit ${state.arg.limit}`,
+    throw new StarweaveError(
+      'ERR_NOT_FOUND',
+      `the flight source ended at offset ${state.offset}, before the limit ${state.arg.limit}; set the limit to at most its ${state.arg.source.rows} records.`,
     );
   }
   state.chunk = next.value;

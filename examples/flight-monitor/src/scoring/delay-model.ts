@@ -137,8 +137,8 @@ const RETRY_FOR_MS = 60_000;
 /**
  * Returns a scorer for the airport stages: it sends a batch's flights to the pool, where
  * requests that reach one worker together join one batch call. A request that fails because
- * its worker died is sent again with back-off, since scoring is a pure function and a Python
- * restart takes seconds; `onRetry` counts the retries.
+ * its worker died is sent again with back-off, because scoring is a pure function and a
+ * Python restart takes seconds. `onRetry` counts the retries.
  */
 export function poolScorer(
   caller: Caller,

@@ -4,7 +4,7 @@
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Logger } from '@starweave/actors';
+import { type Logger, StarweaveError } from '@starweave/actors';
 import {
   type Journal,
   PgJournal,
@@ -17,7 +17,7 @@ import type { CheckpointStore } from '@starweave/stages';
 import pg from 'pg';
 import { SnapshotCheckpointStore } from './snapshot-checkpoint-store.js';
 
-/** Which database holds the store. */
+/** The database that contains the store. */
 export type StoreKind = 'sqlite' | 'postgres';
 
 /** Options of {@link openStore}. */
@@ -37,12 +37,12 @@ export interface MonitorStore {
   readonly journal: Journal;
   readonly snapshots: SnapshotStore;
   readonly checkpoints: CheckpointStore;
-  /** Where the store is, for people: a file path or `postgres://host:port/db (schema x)`. */
+  /** The store's location for people: a file path or `postgres://host:port/db (schema x)`. */
   readonly location: string;
   close(): Promise<void>;
 }
 
-/** The SQLite file of a run with output folder `out`. */
+/** Returns the SQLite file of a run with output folder `out`. */
 export function sqlitePath(out: string): string {
   return join(out, 'monitor.db');
 }
@@ -75,8 +75,9 @@ async function openSqlite(options: OpenStoreOptions): Promise<MonitorStore> {
 async function openPostgres(options: OpenStoreOptions): Promise<MonitorStore> {
   const schema = options.schema ?? 'flight_monitor';
   if (!/^[a-z_][a-z0-9_]*$/.test(schema)) {
-    throw new RangeError(
-      `invalid PostgreSQL schema ${JSON.stringify(schema)}: expected lower-case letters, digits and underscores`,
+    throw new StarweaveError(
+      'ERR_INVALID_ARGUMENT',
+      `invalid PostgreSQL schema ${JSON.stringify(schema)}: expected lower-case letters, digits and underscores.`,
     );
   }
   const pool = new pg.Pool({
