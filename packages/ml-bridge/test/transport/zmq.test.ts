@@ -185,7 +185,8 @@ describe('ZeroMQ transport', () => {
 
     // A short cut: the request waits while libzmq reconnects, and the worker is kept.
     await proxy.cut();
-    const during = call(system, first, 'echo', 'during the cut');
+    // libzmq's reconnect can take seconds on a loaded machine; the request must wait it out.
+    const during = call(system, first, 'echo', 'during the cut', { timeoutMs: 15_000 });
     await new Promise((resolve) => setTimeout(resolve, 300));
     await proxy.listen();
     expect(await during).toBe('during the cut');
