@@ -21,15 +21,23 @@ function newSystem(): void {
 }
 
 /** Returns a TCP port that was free a moment ago. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+// Ports come from below the kernel's ephemeral range (32768 and up by default): a port that
+// listen(0) handed out and released can be taken again at once as the source port of an
+// outgoing connection, such as the worker's own, before the ROUTER socket binds it.
+function tryListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+
+async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 10_000);
+    if (await tryListen(port)) return port;
+  }
+  throw new Error('no free port between 20000 and 29999 after 100 attempts');
 }
 
 /**
