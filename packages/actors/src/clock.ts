@@ -16,7 +16,7 @@ export interface Clock {
   clearTimeout(handle: TimerHandle): void;
 }
 
-/** The longest delay Node.js timers take (2^31 - 1 ms, about 24.8 days). */
+/** The maximum delay of a Node.js timer (2^31 - 1 ms, about 24.8 days). */
 const MAX_NODE_DELAY_MS = 2 ** 31 - 1;
 
 interface LongTimer {

@@ -186,8 +186,8 @@ export class Proc implements ProcessContext, Runnable {
 
   run(budget: number): number {
     if (!this.alive) return 0;
-    // A message sent while a handler ran can queue the process before that handler returned a
-    // promise; it must not run until the promise settles, and resuming queues it again.
+    // A message sent while a handler ran can queue the process before the handler returned a
+    // promise. The process must not run until that promise settles, so resuming queues it again.
     if (this.suspended) return 1;
     if (!this.started) {
       this.started = true;

@@ -1,7 +1,7 @@
 /**
  * State machines: an xstate 5 machine hosted as a process, in the role of gen_statem. Messages
- * with a `type` go to the machine as events; delayed transitions run on the system clock, so
- * virtual time drives them in tests; a final state ends the process normally, and an error in
+ * with a `type` go to the machine as events. Delayed transitions run on the system clock, so
+ * virtual time drives them in tests. A final state ends the process normally, and an error in
  * an action ends it with that error.
  */
 import { type AnyStateMachine, type Actor, type Snapshot, createActor } from 'xstate';
@@ -15,7 +15,7 @@ import { type Proc } from './process.js';
 import { CallReply } from './reply-router.js';
 import type { ProcessHandler } from './spawn-options.js';
 
-/** What introspection reports of a hosted machine. */
+/** The introspected state of a hosted machine. */
 export interface MachineSnapshot {
   /** The state value, such as `'locked'` or `{ connection: 'open' }`. */
   value: unknown;

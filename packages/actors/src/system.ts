@@ -35,7 +35,7 @@ export type InterceptDecision =
   | { delayMs: number }
   | { duplicate: number };
 
-/** A hook that sees every send between processes and may drop, delay or duplicate it. */
+/** A hook called for every send between processes; it may drop, delay or duplicate the message. */
 export type SendInterceptor = (send: { from: Pid; to: Pid; message: unknown }) => InterceptDecision;
 
 /** Options of {@link ActorSystem}. */
@@ -56,7 +56,7 @@ export interface ActorSystemOptions {
   mailboxWarning?: number;
 }
 
-/** What {@link ActorSystem.processInfo} reports. */
+/** Facts about one process, as {@link ActorSystem.processInfo} returns them. */
 export interface ProcessInfo {
   pid: Pid;
   status: ProcessStatus;
@@ -670,7 +670,7 @@ export class ActorSystem {
     if (delay === 'infinity') invalidArgument('delayMs', 'a finite number of milliseconds', delayMs);
     if (dest instanceof Pid) {
       // As in Erlang, a timer aimed at a pid is cancelled when that process is not alive or
-      // ends; a name is looked up only when the timer fires.
+      // ends. A name is looked up only when the timer fires.
       const target = dest.node === this.node ? this.table.get(dest.id) : undefined;
       if (target === undefined) {
         this.checkRunning('sendAfter');
@@ -736,7 +736,7 @@ export class ActorSystem {
     return new Ref(this.node, this.nextRef++);
   }
 
-  /** Installs a hook that sees every send (null removes it); for tests that simulate faults. */
+  /** Installs a hook called for every send, for tests that simulate faults. Null removes it. */
   setSendInterceptor(interceptor: SendInterceptor | null): void {
     if (interceptor !== null && typeof interceptor !== 'function') {
       invalidArgument('interceptor', 'a function or null', interceptor);
